@@ -1,0 +1,165 @@
+/**
+ * Options shared by the commands, and the objects they build: the pipeline,
+ * the gallery file and the recognizer.
+ */
+import { resolve } from 'node:path';
+
+import { Command, Option } from 'commander';
+
+import { BACKEND_NAMES, type BackendName } from '../backend/backend';
+import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
+import { bandLimitsFor } from '../models/calibration';
+import { validateBandLimits, type BandLimits } from '../output/bands';
+import { FacePipeline } from '../pipeline';
+import { Gallery } from '../prediction/gallery';
+import { loadGallery } from '../prediction/gallery-file';
+import type { PredictionMethod } from '../prediction/predict';
+import { Recognizer } from '../recognizer';
+import { createLogger } from '../log';
+
+const log = createLogger('cli');
+
+/** Options every pipeline command accepts. */
+export interface PipelineFlags {
+  detector: DetectorName;
+  backend?: BackendName;
+  cache: string | false;
+  maxSide: number;
+}
+
+/** Options of commands that search the gallery. */
+export interface PredictionFlags {
+  gallery: string;
+  method: PredictionMethod;
+  k: number;
+  threshold?: number;
+}
+
+function parsePositiveNumber(value: string): number {
+  const number = Number(value);
+  if (!(number > 0))
+    throw new Error(`expected a positive number, got "${value}"`);
+  return number;
+}
+
+function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (!(Number.isInteger(number) && number > 0))
+    throw new Error(`expected a positive integer, got "${value}"`);
+  return number;
+}
+
+/** Default gallery file: `FACELAB_GALLERY`, else `facelab-gallery.json` in the working folder. */
+export function defaultGalleryPath(): string {
+  return process.env.FACELAB_GALLERY || 'facelab-gallery.json';
+}
+
+/** Adds the pipeline options to a command. */
+export function addPipelineOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--detector <name>', 'face detector')
+        .choices([...DETECTOR_NAMES])
+        .default('mtcnn'),
+    )
+    .addOption(
+      new Option(
+        '--backend <name>',
+        'TensorFlow.js backend (default: fastest available, or FACELAB_BACKEND)',
+      ).choices([...BACKEND_NAMES]),
+    )
+    .option(
+      '--cache <folder>',
+      'embedding cache folder (default: FACELAB_CACHE or ~/.cache/facelab)',
+    )
+    .option(
+      '--no-cache',
+      'analyse every image again instead of using the cache',
+    )
+    .option(
+      '--max-side <pixels>',
+      'downscale larger images to this longest side for detection',
+      parsePositiveInteger,
+      1280,
+    );
+}
+
+/** Adds the gallery and prediction options to a command. */
+export function addPredictionOptions(command: Command): Command {
+  return command
+    .option(
+      '--gallery <file>',
+      'gallery file (default: FACELAB_GALLERY or ./facelab-gallery.json)',
+      defaultGalleryPath(),
+    )
+    .addOption(
+      new Option('--method <name>', 'how the gallery is searched')
+        .choices(['1nn', 'knn', 'centroid'])
+        .default('1nn'),
+    )
+    .option(
+      '-k <count>',
+      'neighbours that vote with --method knn',
+      parsePositiveInteger,
+      3,
+    )
+    .option(
+      '--threshold <distance>',
+      'largest L2 distance accepted as a match (default: the model calibration)',
+      parsePositiveNumber,
+    );
+}
+
+/** Builds the pipeline from the command-line options. */
+export async function createPipeline(
+  flags: PipelineFlags,
+): Promise<FacePipeline> {
+  return FacePipeline.create({
+    detector: flags.detector,
+    detectionMaxSide: flags.maxSide,
+    cache:
+      flags.cache === false
+        ? false
+        : typeof flags.cache === 'string'
+          ? resolve(flags.cache)
+          : undefined,
+    ...(flags.backend !== undefined && { backend: flags.backend }),
+  });
+}
+
+/** Band limits of the pipeline's model, with `--threshold` applied. */
+export function resolveLimits(model: string, threshold?: number): BandLimits {
+  const { limits, calibrated } = bandLimitsFor(model);
+  if (!calibrated)
+    log.warn(
+      `model ${model} has no calibration; using the talk's rule of thumb for bands`,
+    );
+  if (threshold === undefined) return limits;
+  return validateBandLimits({
+    confidentBelow: Math.min(limits.confidentBelow, threshold),
+    threshold,
+    farAbove: Math.max(limits.farAbove, threshold),
+  });
+}
+
+/** Opens the gallery file, or starts an empty gallery when it does not exist. */
+export async function openGallery(
+  path: string,
+  pipeline: FacePipeline,
+): Promise<Gallery> {
+  const gallery = await loadGallery(path, pipeline.model);
+  return gallery ?? new Gallery(pipeline.model, pipeline.embedder.dimension);
+}
+
+/** Creates the recognizer the prediction commands use. */
+export function createRecognizer(
+  gallery: Gallery,
+  flags: PredictionFlags,
+): Recognizer {
+  return new Recognizer(gallery, {
+    method: flags.method,
+    k: flags.k,
+    metric: 'l2',
+    limits: resolveLimits(gallery.model, flags.threshold),
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * The `facelab` command line. Results go to standard output; logs, progress
+ * and errors go to standard error. Exit codes: 0 when every file worked, 1
+ * when any file failed or a command could not finish, 2 for invalid usage.
+ */
+import { Command } from 'commander';
+
+import { createLogger } from '../log';
+import { demoCommand } from './commands/demo';
+import { enrollCommand } from './commands/enroll';
+import { galleryCommand } from './commands/gallery';
+import { identifyCommand } from './commands/identify';
+
+const log = createLogger('cli');
+
+/** Makes a command and its subcommands exit with 2 on invalid usage (commander uses 1). */
+function exitTwoOnUsageErrors(command: Command): void {
+  command.showHelpAfterError().exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+  command.commands.forEach(exitTwoOnUsageErrors);
+}
+
+/** Builds the program with every command. */
+export function createProgram(): Command {
+  const program = new Command('facelab')
+    .description(
+      'facial recognition, stage by stage: detect, align, embed, identify',
+    )
+    .addCommand(demoCommand())
+    .addCommand(enrollCommand())
+    .addCommand(identifyCommand())
+    .addCommand(galleryCommand());
+  exitTwoOnUsageErrors(program);
+  return program;
+}
+
+createProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    log.error(failure.message);
+    log.debug(failure.stack ?? '');
+    process.exitCode = 1;
+  });

@@ -1,0 +1,32 @@
+import type { Runtime } from '../backend/backend';
+import { createSsdDetector, createTinyDetector } from './faceapi-detectors';
+import { createMtcnnDetector } from './mtcnn';
+import type { FaceDetector } from './types';
+
+/** The detectors facelab ships. */
+export const DETECTOR_NAMES = ['mtcnn', 'ssd', 'tiny'] as const;
+
+/** One of {@link DETECTOR_NAMES}. */
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+/**
+ * Loads a detector by name: `mtcnn` (the P-Net/R-Net/O-Net cascade with five
+ * landmarks), `ssd` (SSD MobileNetV1) or `tiny` (TinyFaceDetector).
+ */
+export async function createDetector(
+  runtime: Runtime,
+  name: DetectorName,
+): Promise<FaceDetector> {
+  switch (name) {
+    case 'mtcnn':
+      return createMtcnnDetector(runtime.tf);
+    case 'ssd':
+      return createSsdDetector(runtime.tf, runtime.faceapi);
+    case 'tiny':
+      return createTinyDetector(runtime.tf, runtime.faceapi);
+    default:
+      throw new RangeError(
+        `unknown detector "${String(name)}"; use one of ${DETECTOR_NAMES.join(', ')}`,
+      );
+  }
+}

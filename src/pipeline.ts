@@ -1,0 +1,171 @@
+/**
+ * The recognition pipeline: input, detection, alignment and conversion, with
+ * the embedding cache in front. Prediction and output build on its results
+ * (see `recognizer.ts`).
+ */
+import { performance } from 'node:perf_hooks';
+
+import { alignFace, type AlignedFace } from './alignment/align';
+import { createTemplate } from './alignment/template';
+import { loadRuntime, type BackendName, type Runtime } from './backend/backend';
+import { defaultCacheFolder, EmbeddingCache } from './embedding/cache';
+import { createFaceApiRecognitionEmbedder } from './embedding/faceapi-recognition';
+import type { FaceEmbedder } from './embedding/types';
+import { detectFaces, DEFAULT_DETECTION_MAX_SIDE } from './detection/detect';
+import { createDetector, type DetectorName } from './detection/factory';
+import type { DetectedFace, FaceDetector } from './detection/types';
+import { loadImage } from './input/decode';
+import type { LoadedImage, RgbImage } from './input/image';
+
+/** Settings of a {@link FacePipeline}. */
+export interface PipelineOptions {
+  /** Face detector (default `mtcnn`). */
+  detector?: DetectorName;
+  /** Longest side of the copy the detector sees, in pixels (default 1280). */
+  detectionMaxSide?: number;
+  /** Cache folder, or false to disable caching (default {@link defaultCacheFolder}). */
+  cache?: string | false;
+  /** Backend to require instead of choosing the fastest available one. */
+  backend?: BackendName;
+}
+
+/** A detected face with its embedding. */
+export interface AnalyzedFace extends DetectedFace {
+  /** Unit-length embedding from the pipeline's embedder. */
+  readonly embedding: Float32Array;
+}
+
+/** Seconds spent in each stage for one image; zero for stages a cache hit skipped. */
+export interface StageTimings {
+  decode: number;
+  detect: number;
+  align: number;
+  embed: number;
+}
+
+/** Everything the pipeline found in one image. */
+export interface ImageAnalysis {
+  readonly source: string;
+  readonly width: number;
+  readonly height: number;
+  /** Faces, best detection first; empty when the image shows no face. */
+  readonly faces: readonly AnalyzedFace[];
+  /** Whether the faces came from the embedding cache. */
+  readonly cached: boolean;
+  readonly timings: StageTimings;
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+/** Detection, alignment and embedding of faces in images, with a cache. */
+export class FacePipeline {
+  private readonly cache: EmbeddingCache | undefined;
+  private readonly displayTemplate = createTemplate();
+
+  private constructor(
+    readonly runtime: Runtime,
+    readonly detector: FaceDetector,
+    readonly embedder: FaceEmbedder,
+    private readonly detectionMaxSide: number,
+    cacheFolder: string | false,
+  ) {
+    const signature = JSON.stringify({
+      detector: detector.name,
+      detectionMaxSide,
+      embedder: embedder.id,
+    });
+    this.cache =
+      cacheFolder === false
+        ? undefined
+        : new EmbeddingCache(cacheFolder, signature);
+  }
+
+  /** Loads the backend and the models; validates the options. */
+  static async create(options: PipelineOptions = {}): Promise<FacePipeline> {
+    const detectionMaxSide =
+      options.detectionMaxSide ?? DEFAULT_DETECTION_MAX_SIDE;
+    if (!(Number.isInteger(detectionMaxSide) && detectionMaxSide >= 64)) {
+      throw new RangeError(
+        `detectionMaxSide must be an integer of at least 64 pixels, got ${detectionMaxSide}`,
+      );
+    }
+    const runtime = await loadRuntime(options.backend);
+    const detector = await createDetector(runtime, options.detector ?? 'mtcnn');
+    const embedder = await createFaceApiRecognitionEmbedder(
+      runtime.tf,
+      runtime.faceapi,
+    );
+    return new FacePipeline(
+      runtime,
+      detector,
+      embedder,
+      detectionMaxSide,
+      options.cache ?? defaultCacheFolder(),
+    );
+  }
+
+  /** Identifies the configuration in gallery files: embeddings of another one are not comparable. */
+  get model(): string {
+    return this.embedder.id;
+  }
+
+  /** Reads, detects and embeds every face in an image file. */
+  async analyzeFile(path: string): Promise<ImageAnalysis> {
+    const start = performance.now();
+    const image = await loadImage(path);
+    const analysis = await this.analyze(image);
+    analysis.timings.decode = seconds(start);
+    return analysis;
+  }
+
+  /** Detects and embeds every face in a decoded image. */
+  async analyze(
+    image: LoadedImage,
+  ): Promise<ImageAnalysis & { timings: StageTimings }> {
+    const timings: StageTimings = { decode: 0, detect: 0, align: 0, embed: 0 };
+    const base = {
+      source: image.source,
+      width: image.width,
+      height: image.height,
+      timings,
+    };
+    const hit = await this.cache?.get(image.contentHash);
+    if (hit !== undefined) return { ...base, faces: hit, cached: true };
+
+    let since = performance.now();
+    const detected = await detectFaces(this.runtime.tf, this.detector, image, {
+      maxSide: this.detectionMaxSide,
+    });
+    timings.detect = seconds(since);
+
+    since = performance.now();
+    const aligned = detected.map(
+      (face) => alignFace(image, face.landmarks5, this.embedder.template).image,
+    );
+    timings.align = seconds(since);
+
+    since = performance.now();
+    const embeddings = await this.embedder.embed(aligned);
+    timings.embed = seconds(since);
+
+    const faces = detected.map((face, i) => ({
+      ...face,
+      embedding: embeddings[i]!,
+    }));
+    await this.cache?.set(image.contentHash, faces);
+    return { ...base, faces, cached: false };
+  }
+
+  /** Aligns a face to the consistent 160x160 view used in figures and notebooks. */
+  alignForDisplay(image: RgbImage, face: DetectedFace): AlignedFace {
+    return alignFace(image, face.landmarks5, this.displayTemplate);
+  }
+
+  /** Releases every model. */
+  dispose(): void {
+    this.detector.dispose();
+    this.embedder.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+/** How two embeddings are compared. */
+export type Metric = 'l2' | 'cosine';
+
+/** Euclidean (L2) distance between two vectors of equal length. */
+export function l2Distance(
+  a: Float32Array,
+  b: Float32Array,
+  offsetB = 0,
+): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[offsetB + i]!;
+    sum += d * d;
+  }
+  return Math.sqrt(sum);
+}
+
+/** Cosine distance, `1 - cos(angle)`, in 0..2. */
+export function cosineDistance(
+  a: Float32Array,
+  b: Float32Array,
+  offsetB = 0,
+): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[offsetB + i]!;
+    dot += x * y;
+    normA += x * x;
+    normB += y * y;
+  }
+  const denominator = Math.sqrt(normA * normB);
+  return denominator > 0 ? 1 - dot / denominator : 1;
+}
+
+/**
+ * Returns the distance function for a metric. `b` may be a long buffer of
+ * many vectors; `offsetB` is where the compared vector starts.
+ */
+export function distanceFunction(
+  metric: Metric,
+): (a: Float32Array, b: Float32Array, offsetB?: number) => number {
+  return metric === 'l2' ? l2Distance : cosineDistance;
+}

@@ -1,0 +1,199 @@
+/**
+ * Prediction stage, part one: the gallery of known people. Embeddings are kept
+ * in one contiguous `Float32Array` (row `i` is entry `i`), which keeps an
+ * exact nearest-neighbour scan cache-friendly for galleries of many thousands.
+ * Adding or removing people touches only their own rows and centroids: that
+ * is the online learning of the talk, with no retraining of anyone else.
+ */
+import { distanceFunction, type Metric } from './distance';
+
+/** One enrolled photo of a person. */
+export interface GalleryEntry {
+  readonly label: string;
+  readonly embedding: Float32Array;
+  /** The photo the embedding came from, when known. */
+  readonly source?: string;
+  /** ISO 8601 time of enrollment. */
+  readonly addedAt: string;
+}
+
+/** One gallery entry found near a query, with its distance. */
+export interface Neighbour {
+  readonly index: number;
+  readonly label: string;
+  readonly distance: number;
+}
+
+/** Number of photos enrolled for one label. */
+export interface LabelCount {
+  readonly label: string;
+  readonly count: number;
+}
+
+/** Raised when an embedding does not fit the gallery. */
+export class EmbeddingMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddingMismatchError';
+  }
+}
+
+/** Known people and their embeddings, searchable by distance. */
+export class Gallery {
+  private vectors: Float32Array;
+  private readonly rows: GalleryEntry[] = [];
+  private readonly centroidCache = new Map<string, Float32Array>();
+
+  /**
+   * @param model - Id of the embedder whose vectors this gallery holds;
+   *   embeddings of different models must never be compared.
+   * @param dimension - Length of every embedding.
+   */
+  constructor(
+    readonly model: string,
+    readonly dimension: number,
+  ) {
+    if (!(Number.isInteger(dimension) && dimension > 0)) {
+      throw new RangeError(
+        `gallery dimension must be a positive integer, got ${dimension}`,
+      );
+    }
+    this.vectors = new Float32Array(dimension * 64);
+  }
+
+  /** Number of enrolled embeddings. */
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Every entry, in enrollment order. */
+  entries(): readonly GalleryEntry[] {
+    return this.rows;
+  }
+
+  /** Each label with its number of photos, sorted by label. */
+  labels(): LabelCount[] {
+    const counts = new Map<string, number>();
+    for (const row of this.rows)
+      counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+    return [...counts]
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  /**
+   * Enrolls one embedding under a label. One photo is enough (one-shot
+   * enrollment); more photos of the same person make matching more robust.
+   *
+   * @throws {@link EmbeddingMismatchError} for a wrong length or a non-finite value.
+   */
+  add(
+    label: string,
+    embedding: Float32Array,
+    source?: string,
+    addedAt = new Date().toISOString(),
+  ): GalleryEntry {
+    const trimmed = label.trim();
+    if (trimmed === '') throw new RangeError('label must not be empty');
+    if (embedding.length !== this.dimension) {
+      throw new EmbeddingMismatchError(
+        `embedding has ${embedding.length} values but the gallery of ${this.model} holds ${this.dimension}`,
+      );
+    }
+    if (!embedding.every(Number.isFinite)) {
+      throw new EmbeddingMismatchError(
+        `embedding for "${trimmed}" contains NaN or infinite values`,
+      );
+    }
+    if ((this.rows.length + 1) * this.dimension > this.vectors.length) {
+      const grown = new Float32Array(this.vectors.length * 2);
+      grown.set(this.vectors);
+      this.vectors = grown;
+    }
+    const stored = Float32Array.from(embedding);
+    this.vectors.set(stored, this.rows.length * this.dimension);
+    const entry: GalleryEntry = {
+      label: trimmed,
+      embedding: stored,
+      addedAt,
+      ...(source !== undefined && { source }),
+    };
+    this.rows.push(entry);
+    this.centroidCache.delete(trimmed);
+    return entry;
+  }
+
+  /** Removes every entry of a label and returns how many were removed. */
+  removeLabel(label: string): number {
+    const kept = this.rows.filter((row) => row.label !== label);
+    const removed = this.rows.length - kept.length;
+    if (removed === 0) return 0;
+    this.rows.length = 0;
+    this.vectors.fill(0);
+    kept.forEach((row, i) => {
+      this.rows.push(row);
+      this.vectors.set(row.embedding, i * this.dimension);
+    });
+    this.centroidCache.delete(label);
+    return removed;
+  }
+
+  /**
+   * Finds the `k` entries nearest to a query by exact search, nearest first.
+   *
+   * @throws {@link EmbeddingMismatchError} when the query has the wrong length.
+   */
+  nearest(query: Float32Array, k: number, metric: Metric = 'l2'): Neighbour[] {
+    this.checkQuery(query);
+    const distance = distanceFunction(metric);
+    const best: Neighbour[] = [];
+    for (let i = 0; i < this.rows.length; i++) {
+      const d = distance(query, this.vectors, i * this.dimension);
+      if (best.length < k || d < best[best.length - 1]!.distance) {
+        const neighbour = { index: i, label: this.rows[i]!.label, distance: d };
+        let position = best.length;
+        while (position > 0 && best[position - 1]!.distance > d) position--;
+        best.splice(position, 0, neighbour);
+        if (best.length > k) best.pop();
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The mean embedding of each label, scaled to unit length, recomputed only
+   * for labels that changed since the last call.
+   */
+  centroids(): Map<string, Float32Array> {
+    const members = new Map<string, GalleryEntry[]>();
+    for (const row of this.rows) {
+      const list = members.get(row.label);
+      if (list) list.push(row);
+      else members.set(row.label, [row]);
+    }
+    for (const label of [...this.centroidCache.keys()]) {
+      if (!members.has(label)) this.centroidCache.delete(label);
+    }
+    for (const [label, rows] of members) {
+      if (this.centroidCache.has(label)) continue;
+      const mean = new Float32Array(this.dimension);
+      for (const row of rows)
+        for (let i = 0; i < this.dimension; i++) mean[i]! += row.embedding[i]!;
+      let norm = 0;
+      for (const value of mean) norm += value * value;
+      norm = Math.sqrt(norm);
+      for (let i = 0; i < this.dimension; i++)
+        mean[i] = norm > 0 ? mean[i]! / norm : 0;
+      this.centroidCache.set(label, mean);
+    }
+    return this.centroidCache;
+  }
+
+  private checkQuery(query: Float32Array): void {
+    if (query.length !== this.dimension) {
+      throw new EmbeddingMismatchError(
+        `query has ${query.length} values but the gallery of ${this.model} holds ${this.dimension}`,
+      );
+    }
+  }
+}
