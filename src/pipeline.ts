@@ -14,19 +14,27 @@ import type { FaceEmbedder } from './embedding/types';
 import { detectFaces, DEFAULT_DETECTION_MAX_SIDE } from './detection/detect';
 import { createDetector, type DetectorName } from './detection/factory';
 import type { DetectedFace, FaceDetector } from './detection/types';
+import { Landmarks68Estimator } from './detection/landmarks68';
 import { loadImage } from './input/decode';
+import { imageToTensor } from './input/tensor';
 import type { LoadedImage, RgbImage } from './input/image';
 
 /** Settings of a {@link FacePipeline}. */
 export interface PipelineOptions {
   /** Face detector (default `mtcnn`). */
   detector?: DetectorName;
-  /** Longest side of the copy the detector sees, in pixels (default 1280). */
+  /** Longest side, in pixels, of the copy passed to the detector (default 1280). */
   detectionMaxSide?: number;
   /** Cache folder, or false to disable caching (default {@link defaultCacheFolder}). */
   cache?: string | false;
   /** Backend to require instead of choosing the fastest available one. */
   backend?: BackendName;
+  /**
+   * Also estimate the 68-point landmarks for detectors that give only five
+   * (MTCNN). SSD and Tiny always have them, since their five points come
+   * from the 68.
+   */
+  landmarks68?: boolean;
 }
 
 /** A detected face with its embedding. */
@@ -69,12 +77,14 @@ export class FacePipeline {
     readonly detector: FaceDetector,
     readonly embedder: FaceEmbedder,
     private readonly detectionMaxSide: number,
+    private readonly landmarks68: Landmarks68Estimator | undefined,
     cacheFolder: string | false,
   ) {
     const signature = JSON.stringify({
       detector: detector.name,
       detectionMaxSide,
       embedder: embedder.id,
+      landmarks68: landmarks68 !== undefined,
     });
     this.cache =
       cacheFolder === false
@@ -97,11 +107,16 @@ export class FacePipeline {
       runtime.tf,
       runtime.faceapi,
     );
+    const landmarks68 =
+      options.landmarks68 && detector.name === 'mtcnn'
+        ? await Landmarks68Estimator.load(runtime.tf, runtime.faceapi)
+        : undefined;
     return new FacePipeline(
       runtime,
       detector,
       embedder,
       detectionMaxSide,
+      landmarks68,
       options.cache ?? defaultCacheFolder(),
     );
   }
@@ -135,9 +150,12 @@ export class FacePipeline {
     if (hit !== undefined) return { ...base, faces: hit, cached: true };
 
     let since = performance.now();
-    const detected = await detectFaces(this.runtime.tf, this.detector, image, {
+    let detected = await detectFaces(this.runtime.tf, this.detector, image, {
       maxSide: this.detectionMaxSide,
     });
+    if (this.landmarks68 !== undefined && detected.length > 0) {
+      detected = await this.addLandmarks68(image, detected);
+    }
     timings.detect = seconds(since);
 
     since = performance.now();
@@ -158,6 +176,25 @@ export class FacePipeline {
     return { ...base, faces, cached: false };
   }
 
+  private async addLandmarks68(
+    image: RgbImage,
+    faces: DetectedFace[],
+  ): Promise<DetectedFace[]> {
+    const tensor = imageToTensor(this.runtime.tf, image);
+    try {
+      const points = await this.landmarks68!.estimate(
+        tensor,
+        faces.map((face) => face.box),
+      );
+      return faces.map((face, i) => {
+        const landmarks68 = points[i];
+        return landmarks68 === undefined ? face : { ...face, landmarks68 };
+      });
+    } finally {
+      tensor.dispose();
+    }
+  }
+
   /** Aligns a face to the consistent 160x160 view used in figures and notebooks. */
   alignForDisplay(image: RgbImage, face: DetectedFace): AlignedFace {
     return alignFace(image, face.landmarks5, this.displayTemplate);
@@ -167,5 +204,6 @@ export class FacePipeline {
   dispose(): void {
     this.detector.dispose();
     this.embedder.dispose();
+    this.landmarks68?.dispose();
   }
 }

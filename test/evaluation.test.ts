@@ -6,6 +6,13 @@ import {
   quantile,
 } from '../src/evaluation/calibration';
 import { PairsFormatError, parsePairs } from '../src/evaluation/pairs';
+import {
+  accuracyAt,
+  crossValidate,
+  rocCurve,
+  tarAtFar,
+  type ScoredPair,
+} from '../src/evaluation/verification';
 
 describe('pairs file', () => {
   it('reads a file with a header and folds', () => {
@@ -87,5 +94,92 @@ describe('threshold choice', () => {
     expect(bands.threshold).toBeGreaterThan(0.44);
     expect(bands.threshold).toBeLessThan(0.5);
     expect(bands.accuracy).toBeGreaterThan(0.9);
+  });
+});
+
+function pairsFrom(
+  genuine: number[],
+  impostor: number[],
+  folds: number,
+): ScoredPair[] {
+  return [
+    ...genuine.map((distance, i) => ({
+      distance,
+      same: true,
+      fold: i % folds,
+    })),
+    ...impostor.map((distance, i) => ({
+      distance,
+      same: false,
+      fold: i % folds,
+    })),
+  ];
+}
+
+describe('verification protocol', () => {
+  const genuine = Array.from({ length: 40 }, (_, i) => 0.1 + i * 0.005);
+  const impostor = Array.from({ length: 40 }, (_, i) => 0.6 + i * 0.005);
+
+  it('scores separable pairs 100%', () => {
+    const result = crossValidate(pairsFrom(genuine, impostor, 10));
+    expect(result.mean).toBe(1);
+    expect(result.standardDeviation).toBe(0);
+    expect(result.folds).toHaveLength(10);
+  });
+
+  it('scores swapped labels 0%', () => {
+    // The threshold that separates the pairs gets every swapped label wrong.
+    const swapped = pairsFrom(genuine, impostor, 10).map((pair) => ({
+      ...pair,
+      same: !pair.same,
+    }));
+    expect(accuracyAt(swapped, 0.4)).toBe(0);
+    // Thresholds learned on swapped folds can do no better than calling
+    // every pair different, which is right for half of them.
+    expect(crossValidate(swapped).mean).toBe(0.5);
+  });
+
+  it('picks thresholds without the test fold', () => {
+    // Fold 0 alone has a genuine pair at 0.9: including it would not change
+    // the threshold, but its accuracy must drop below 100%.
+    const pairs = [
+      ...pairsFrom(genuine, impostor, 2),
+      { distance: 0.9, same: true, fold: 0 },
+    ];
+    const result = crossValidate(pairs);
+    expect(result.folds[0]!.accuracy).toBeLessThan(1);
+    expect(result.folds[1]!.accuracy).toBe(1);
+  });
+
+  it('rejects a single fold', () => {
+    expect(() => crossValidate(pairsFrom(genuine, impostor, 1))).toThrow(
+      RangeError,
+    );
+  });
+
+  it('measures a perfect ROC', () => {
+    const roc = rocCurve(pairsFrom(genuine, impostor, 1));
+    expect(roc.auc).toBeCloseTo(1, 10);
+    expect(roc.eer).toBeCloseTo(0, 10);
+    expect(roc.tarAtFar0001).toBe(1);
+    expect(roc.curve[roc.curve.length - 1]).toMatchObject({ far: 1, tar: 1 });
+  });
+
+  it('measures a chance ROC', () => {
+    // Identical distributions: the curve is the diagonal.
+    const same = Array.from({ length: 100 }, (_, i) => i / 100);
+    const roc = rocCurve(pairsFrom(same, same, 1));
+    expect(roc.auc).toBeCloseTo(0.5, 2);
+    expect(roc.eer).toBeCloseTo(0.5, 2);
+  });
+
+  it('reads TAR at a FAR limit', () => {
+    const curve = [
+      { threshold: 0, far: 0, tar: 0 },
+      { threshold: 1, far: 0.005, tar: 0.7 },
+      { threshold: 2, far: 0.02, tar: 0.9 },
+    ];
+    expect(tarAtFar(curve, 0.01)).toBe(0.7);
+    expect(tarAtFar(curve, 0.001)).toBe(0);
   });
 });

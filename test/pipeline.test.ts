@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import sharp from 'sharp';
 
+import { listLfwPeople } from '../src/datasets/lfw';
+import { runIdentificationRound } from '../src/evaluation/identification-round';
 import { decodeImage, loadImage } from '../src/input/decode';
 import type { LoadedImage } from '../src/input/image';
 import { largestFaceOf } from '../src/output/faces';
@@ -158,6 +160,18 @@ describe.skipIf(!folder)('pipeline on LFW', () => {
     );
     expect(sameFace).toBeLessThan(15);
     expect(sameFace).toBeLessThan(otherFace / 2);
+  });
+
+  it('identifies LFW people one-shot', async () => {
+    const people = await listLfwPeople(lfw);
+    const result = await runIdentificationRound(pipeline, people, {
+      people: 12,
+      probesPerPerson: 2,
+      threshold: 0.5,
+    });
+    expect(result.enrolled).toBe(12);
+    expect(result.probes).toBeGreaterThanOrEqual(20);
+    expect(result.rank1).toBeGreaterThanOrEqual(0.85);
   });
 
   it('leaves no tensors after 20 images', async () => {

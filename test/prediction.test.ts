@@ -15,7 +15,7 @@ import {
 import { predict } from '../src/prediction/predict';
 import { bandOf, RULE_OF_THUMB } from '../src/output/bands';
 
-/** A unit vector pointing mostly along axis `axis`, nudged by `noise`. */
+/** Creates a unit vector along `axis`, nudged towards the next axis by `noise`. */
 function vector(axis: number, noise = 0, dimension = 8): Float32Array {
   const v = new Float32Array(dimension);
   v[axis] = 1;

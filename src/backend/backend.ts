@@ -24,7 +24,7 @@ export const BACKEND_NAMES = [
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-/** TensorFlow.js as the rest of the pipeline sees it. */
+/** The TensorFlow.js module that every stage uses. */
 export type Tf = typeof tfjs;
 
 /** The face-api module that was loaded for the chosen backend. */
@@ -36,7 +36,7 @@ export interface Runtime {
   readonly backend: BackendName;
   readonly tf: Tf;
   readonly faceapi: FaceApi;
-  /** Why faster backends were skipped, one line each, for the log and `--verbose`. */
+  /** Reasons the faster backends were skipped, one line each (logged at debug level). */
   readonly skipped: readonly string[];
 }
 

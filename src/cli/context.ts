@@ -25,6 +25,7 @@ export interface PipelineFlags {
   backend?: BackendName;
   cache: string | false;
   maxSide: number;
+  landmarks68?: boolean;
 }
 
 /** Options of commands that search the gallery. */
@@ -81,6 +82,10 @@ export function addPipelineOptions(command: Command): Command {
       'downscale larger images to this longest side for detection',
       parsePositiveInteger,
       1280,
+    )
+    .option(
+      '--landmarks68',
+      'also estimate 68-point landmarks with MTCNN (drawn by --annotate)',
     );
 }
 
@@ -117,6 +122,7 @@ export async function createPipeline(
   return FacePipeline.create({
     detector: flags.detector,
     detectionMaxSide: flags.maxSide,
+    landmarks68: flags.landmarks68 === true,
     cache:
       flags.cache === false
         ? false

@@ -1,4 +1,4 @@
-/** How two embeddings are compared. */
+/** Distance measure between two embeddings: Euclidean (`l2`) or `cosine`. */
 export type Metric = 'l2' | 'cosine';
 
 /** Euclidean (L2) distance between two vectors of equal length. */

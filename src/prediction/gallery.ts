@@ -66,12 +66,12 @@ export class Gallery {
     return this.rows.length;
   }
 
-  /** Every entry, in enrollment order. */
+  /** Returns every entry, in enrollment order. */
   entries(): readonly GalleryEntry[] {
     return this.rows;
   }
 
-  /** Each label with its number of photos, sorted by label. */
+  /** Returns each label with its number of photos, sorted by label. */
   labels(): LabelCount[] {
     const counts = new Map<string, number>();
     for (const row of this.rows)
@@ -97,7 +97,7 @@ export class Gallery {
     if (trimmed === '') throw new RangeError('label must not be empty');
     if (embedding.length !== this.dimension) {
       throw new EmbeddingMismatchError(
-        `embedding has ${embedding.length} values but the gallery of ${this.model} holds ${this.dimension}`,
+        `embedding has ${embedding.length} values but the gallery of ${this.model} expects ${this.dimension}`,
       );
     }
     if (!embedding.every(Number.isFinite)) {
@@ -161,8 +161,8 @@ export class Gallery {
   }
 
   /**
-   * The mean embedding of each label, scaled to unit length, recomputed only
-   * for labels that changed since the last call.
+   * Returns the mean embedding of each label, scaled to unit length. Only
+   * labels that changed since the last call are recomputed.
    */
   centroids(): Map<string, Float32Array> {
     const members = new Map<string, GalleryEntry[]>();
@@ -192,7 +192,7 @@ export class Gallery {
   private checkQuery(query: Float32Array): void {
     if (query.length !== this.dimension) {
       throw new EmbeddingMismatchError(
-        `query has ${query.length} values but the gallery of ${this.model} holds ${this.dimension}`,
+        `query has ${query.length} values but the gallery of ${this.model} expects ${this.dimension}`,
       );
     }
   }

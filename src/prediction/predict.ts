@@ -1,6 +1,6 @@
 /**
- * Prediction stage, part two: decides who a face is from its embedding, or
- * that it is nobody the gallery knows.
+ * Prediction stage, part two: labels a face from its embedding, or marks it
+ * unknown when no enrolled person is close enough.
  */
 import { distanceFunction, type Metric } from './distance';
 import type { Gallery, Neighbour } from './gallery';
@@ -25,7 +25,7 @@ export interface PredictOptions {
   threshold: number;
 }
 
-/** The answer for one face. */
+/** The prediction for one face. */
 export interface Prediction {
   /** The matched label, or null when the face is unknown. */
   readonly label: string | null;

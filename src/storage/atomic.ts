@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 
 /**
  * Writes a file so that readers see either the old content or the whole new
- * content, never a partial file: the data goes to a temporary file in the same
- * folder, is flushed to disk, and then replaces the target by `rename`, which
- * is atomic on POSIX file systems and on NTFS.
+ * content, never a partial file. The data goes to a temporary file in the
+ * same folder and is flushed to disk. Then `rename` replaces the target,
+ * which is atomic on POSIX file systems.
  */
 export async function writeFileAtomic(
   path: string,
