@@ -162,6 +162,24 @@ describe.skipIf(!folder)('pipeline on LFW', () => {
     expect(sameFace).toBeLessThan(otherFace / 2);
   });
 
+  it('reads a phone photo upright', async () => {
+    // Pixels stored sideways with EXIF orientation 6, as phones write them.
+    const path = lfwImage(lfw, 'Tony_Blair', 2);
+    const sideways = await sharp(path)
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const upright = largestFaceOf((await pipeline.analyzeFile(path)).faces)!;
+    const phone = largestFaceOf(
+      (await pipeline.analyze(await decodeImage(sideways, 'phone.jpg'))).faces,
+    )!;
+    expect(phone).toBeDefined();
+    const [leftEye, rightEye] = phone.landmarks5;
+    expect(Math.abs(leftEye.y - rightEye.y)).toBeLessThan(10);
+    expect(l2Distance(phone.embedding, upright.embedding)).toBeLessThan(0.15);
+  });
+
   it('identifies LFW people one-shot', async () => {
     const people = await listLfwPeople(lfw);
     const result = await runIdentificationRound(pipeline, people, {

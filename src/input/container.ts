@@ -1,8 +1,8 @@
 /**
- * Signature and length checks on encoded image files. When the decoder
- * fails, they tell a file that is cut short, or damaged in a known format,
- * from one that is not an image at all, because libvips reports a short
- * PNG, WebP or TIFF file as a read error or as an unsupported format.
+ * Signature and length checks on encoded image files. libvips reports a
+ * short PNG, WebP or TIFF file as a read error or as an unsupported format.
+ * When the decoder fails, these checks tell a file that is cut short, or
+ * damaged in a known format, from one that is not an image at all.
  */
 
 /** Container formats recognised by their first bytes. */
@@ -52,12 +52,18 @@ function isPngCutShort(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** The RIFF header stores the file size less 8 bytes. */
+/**
+ * Compares the file size in the RIFF header, which excludes the first 8
+ * bytes, with the bytes present.
+ */
 function isWebpCutShort(bytes: Uint8Array): boolean {
   return bytes.length < 12 || 8 + view(bytes).getUint32(4, true) > bytes.length;
 }
 
-/** The header points at the first image file directory, which must lie inside the file. */
+/**
+ * Checks that the first image file directory, which the header points at,
+ * lies inside the file.
+ */
 function isTiffCutShort(bytes: Uint8Array): boolean {
   if (bytes.length < 8) return true;
   const data = view(bytes);

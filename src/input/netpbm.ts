@@ -140,6 +140,7 @@ export function decodeNetpbm(bytes: Uint8Array, source: string): RgbImage {
   const width = reader.nextInteger('width');
   const height = reader.nextInteger('height');
   const maxValue = reader.nextInteger('maximum value');
+
   if (width < 1 || height < 1 || maxValue < 1 || maxValue > 65535) {
     throw new ImageInputError(
       source,
@@ -160,6 +161,7 @@ export function decodeNetpbm(bytes: Uint8Array, source: string): RgbImage {
   const readSample = binary
     ? binaryRasterReader(bytes, reader.position, sampleCount, maxValue, source)
     : asciiRasterReader(reader, sampleCount, source);
+
   const rgb = new Uint8Array(width * height * 3);
   const scale = 255 / maxValue;
   for (let pixel = 0; pixel < width * height; pixel++) {

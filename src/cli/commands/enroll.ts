@@ -42,7 +42,8 @@ export function enrollCommand(): Command {
       try {
         const gallery = await openGallery(flags.gallery, pipeline);
         let enrolled = 0;
-        let failures = await runBatch(
+        let withoutFace = 0;
+        const failures = await runBatch(
           pipeline,
           await expandImagePaths(images),
           (item) => {
@@ -52,7 +53,7 @@ export function enrollCommand(): Command {
               log.error(
                 `${item.path}: no face found; use a photo where the face is visible and at least 20 pixels wide`,
               );
-              failures++;
+              withoutFace++;
               return;
             }
             if (item.analysis.faces.length > 1) {
@@ -69,7 +70,7 @@ export function enrollCommand(): Command {
         process.stdout.write(
           `enrolled ${enrolled} photo(s) of "${label.trim()}" into ${flags.gallery} (${people} people, ${gallery.size} photos)\n`,
         );
-        if (failures > 0) process.exitCode = 1;
+        if (failures + withoutFace > 0) process.exitCode = 1;
       } finally {
         pipeline.dispose();
       }
