@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     farAbove: round(bands.farAbove),
     data: `LFW ${pairsFile} (View 1 training): ${genuine.length + impostor.length} of ${pairs.length} pairs with a face in both images; accuracy at the threshold ${(100 * bands.accuracy).toFixed(1)}%`,
     method:
-      'confidentBelow: 1% of different-person pairs are closer; threshold: most accurate; farAbove: 1% of same-person pairs are farther',
+      'confidentBelow: 0.1% of different-person pairs are closer; threshold: most accurate; farAbove: 1% of same-person pairs are farther',
     detector,
   };
   const table = JSON.parse(readFileSync(calibrationPath(), 'utf8')) as Record<

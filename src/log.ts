@@ -16,7 +16,13 @@ const ORDER: Record<LogLevel, number> = {
 
 function thresholdFromEnvironment(): LogLevel {
   const value = process.env.FACELAB_LOG_LEVEL;
-  return value !== undefined && value in ORDER ? (value as LogLevel) : 'info';
+  if (value === undefined || value === '') return 'info';
+  if (value in ORDER) return value as LogLevel;
+  process.stderr.write(
+    `[facelab] warn log: FACELAB_LOG_LEVEL="${value}" is not a level; ` +
+      `using info (levels: ${Object.keys(ORDER).join(', ')})\n`,
+  );
+  return 'info';
 }
 
 let threshold: LogLevel = thresholdFromEnvironment();

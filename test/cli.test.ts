@@ -13,7 +13,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
@@ -25,7 +24,6 @@ import { lfwFolder, lfwImage } from './helpers/datasets';
 
 const folder = lfwFolder();
 const repoRoot = resolve(__dirname, '..');
-const tsxCli = createRequire(__filename).resolve('tsx/cli');
 const LABEL = 'George_W_Bush';
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -43,7 +41,7 @@ function runCli(
   return new Promise((done, fail) => {
     execFile(
       process.execPath,
-      [tsxCli, 'src/cli/main.ts', ...args],
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
       {
         cwd: repoRoot,
         env,

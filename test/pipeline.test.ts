@@ -85,6 +85,31 @@ describe('pipeline on sample photos', () => {
   });
 });
 
+describe.each([
+  { detector: 'ssd', landmarks68: false },
+  { detector: 'tiny', landmarks68: false },
+  { detector: 'mtcnn', landmarks68: true },
+] as const)('$detector detector', (options) => {
+  let pipeline: FacePipeline;
+
+  beforeAll(async () => {
+    pipeline = await FacePipeline.create({ cache: false, ...options });
+  });
+  afterAll(() => pipeline.dispose());
+
+  it('finds faces with 68 landmarks', async () => {
+    const analysis = await pipeline.analyzeFile(samplePhoto(4));
+    expect(analysis.faces.length).toBeGreaterThanOrEqual(3);
+    for (const face of analysis.faces) {
+      expect(face.landmarks68).toHaveLength(68);
+      const slack = 0.15 * face.box.width;
+      for (const point of face.landmarks68!) {
+        expect(inside(point, face.box, slack)).toBe(true);
+      }
+    }
+  });
+});
+
 describe.skipIf(!folder)('pipeline on LFW', () => {
   let pipeline: FacePipeline;
   const lfw = folder!;
@@ -188,7 +213,8 @@ describe.skipIf(!folder)('pipeline on LFW', () => {
       threshold: 0.5,
     });
     expect(result.enrolled).toBe(12);
-    expect(result.probes).toBeGreaterThanOrEqual(20);
+    // Some of the chosen people have only two photos, so one probe each.
+    expect(result.probes).toBeGreaterThanOrEqual(12);
     expect(result.rank1).toBeGreaterThanOrEqual(0.85);
   });
 

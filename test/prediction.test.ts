@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -182,6 +182,45 @@ describe('gallery file', () => {
     await expect(loadGallery(path)).rejects.toThrow(path);
   });
 
+  it.each([
+    [
+      'entry without label',
+      (entry: Record<string, unknown>) => delete entry.label,
+      'entry 0 has no label',
+    ],
+    [
+      'label that is a number',
+      (entry: Record<string, unknown>) => (entry.label = 42),
+      'entry 0 has no label',
+    ],
+    [
+      'entry without embedding',
+      (entry: Record<string, unknown>) => delete entry.embedding,
+      'entry 0 has no embedding',
+    ],
+    [
+      'short embedding',
+      (entry: Record<string, unknown>) => (entry.embedding = 'AAAA'),
+      'entry 0 has an embedding of 3 bytes',
+    ],
+  ])('rejects %s', async (_name, damage, message) => {
+    const path = join(folder, 'damaged.json');
+    const gallery = new Gallery('model-a', 8);
+    gallery.add('ada', vector(0));
+    await saveGallery(gallery, path);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as {
+      entries: Record<string, unknown>[];
+    };
+    damage(stored.entries[0]!);
+    writeFileSync(path, JSON.stringify(stored));
+    await expect(loadGallery(path)).rejects.toThrow(GalleryFileError);
+    await expect(loadGallery(path)).rejects.toThrow(message);
+  });
+
+  it('rejects a folder as gallery path', async () => {
+    await expect(loadGallery(folder)).rejects.toThrow('is a folder');
+  });
+
   it('survives a crash during a save', async () => {
     const path = join(folder, 'crash.json');
     const gallery = new Gallery('model-a', 128);
@@ -190,7 +229,8 @@ describe('gallery file', () => {
     const child = spawn(
       process.execPath,
       [
-        require.resolve('tsx/cli'),
+        '--import',
+        'tsx',
         join(__dirname, 'fixtures', 'save-gallery-forever.ts'),
         path,
       ],

@@ -48,7 +48,8 @@ export class BackendUnavailableError extends Error {
   ) {
     super(
       `backend "${backend}" is not available: ${reason}. ` +
-        'Unset FACELAB_BACKEND to let facelab pick the fastest working backend.',
+        'Request another backend, or request none (no --backend option, ' +
+        'FACELAB_BACKEND unset) to use the fastest one that loads.',
     );
     this.name = 'BackendUnavailableError';
   }
@@ -140,7 +141,7 @@ async function chooseRuntime(
   if (requested !== undefined) {
     try {
       const runtime = { ...(await tryLoad(requested)), skipped: [] };
-      log.info(`running on ${runtime.backend} (requested by FACELAB_BACKEND)`);
+      log.info(`running on ${runtime.backend} (requested)`);
       return runtime;
     } catch (error) {
       throw new BackendUnavailableError(requested, describeFailure(error));

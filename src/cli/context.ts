@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { BACKEND_NAMES, type BackendName } from '../backend/backend';
 import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
@@ -36,18 +36,27 @@ export interface PredictionFlags {
   threshold?: number;
 }
 
+// Parsers raise InvalidArgumentError, so that commander names the option in
+// its message and the program exits with the usage-error code 2.
+
 function parsePositiveNumber(value: string): number {
   const number = Number(value);
   if (!(number > 0))
-    throw new Error(`expected a positive number, got "${value}"`);
+    throw new InvalidArgumentError('Expected a positive number.');
   return number;
 }
 
-function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!(Number.isInteger(number) && number > 0))
-    throw new Error(`expected a positive integer, got "${value}"`);
-  return number;
+/** Returns a parser of integers of at least `minimum`. */
+export function integerAtLeast(minimum: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!(Number.isInteger(number) && number >= minimum)) {
+      throw new InvalidArgumentError(
+        `Expected an integer of at least ${minimum}.`,
+      );
+    }
+    return number;
+  };
 }
 
 /** Default gallery file: `FACELAB_GALLERY`, else `facelab-gallery.json` in the working folder. */
@@ -80,12 +89,12 @@ export function addPipelineOptions(command: Command): Command {
     .option(
       '--max-side <pixels>',
       'downscale larger images to this longest side for detection',
-      parsePositiveInteger,
+      integerAtLeast(64),
       1280,
     )
     .option(
       '--landmarks68',
-      'also estimate 68-point landmarks with MTCNN (drawn by --annotate)',
+      'also estimate 68-point landmarks with MTCNN (drawn on annotated images)',
     );
 }
 
@@ -94,7 +103,7 @@ export function addPredictionOptions(command: Command): Command {
   return command
     .option(
       '--gallery <file>',
-      'gallery file (default: FACELAB_GALLERY or ./facelab-gallery.json)',
+      'gallery file, FACELAB_GALLERY if set',
       defaultGalleryPath(),
     )
     .addOption(
@@ -105,7 +114,7 @@ export function addPredictionOptions(command: Command): Command {
     .option(
       '-k <count>',
       'neighbours that vote with --method knn',
-      parsePositiveInteger,
+      integerAtLeast(1),
       3,
     )
     .option(
@@ -133,13 +142,18 @@ export async function createPipeline(
   });
 }
 
+const warnedUncalibrated = new Set<string>();
+
 /** Band limits of the pipeline's model, with `--threshold` applied. */
 export function resolveLimits(model: string, threshold?: number): BandLimits {
   const { limits, calibrated } = bandLimitsFor(model);
-  if (!calibrated)
+  if (!calibrated && !warnedUncalibrated.has(model)) {
+    warnedUncalibrated.add(model);
     log.warn(
-      `model ${model} has no calibration; using the talk's rule of thumb for bands`,
+      `model ${model} has no calibration in models/calibration.json; ` +
+        'using the generic bands 0.75 (confident) and 1.2 (far), which may not fit this model',
     );
+  }
   if (threshold === undefined) return limits;
   return validateBandLimits({
     confidentBelow: Math.min(limits.confidentBelow, threshold),

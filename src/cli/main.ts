@@ -3,6 +3,9 @@
  * and errors go to standard error. Exit codes: 0 when every file worked, 1
  * when any file failed or a command could not finish, 2 for invalid usage.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Command } from 'commander';
 
 import { createLogger } from '../log';
@@ -15,18 +18,24 @@ const log = createLogger('cli');
 
 /** Makes a command and its subcommands exit with 2 on invalid usage (commander uses 1). */
 function exitTwoOnUsageErrors(command: Command): void {
-  command.showHelpAfterError().exitOverride((error) => {
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  });
+  command
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
   command.commands.forEach(exitTwoOnUsageErrors);
 }
 
 /** Builds the program with every command. */
 export function createProgram(): Command {
+  const { version } = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ) as { version: string };
   const program = new Command('facelab')
     .description(
       'facial recognition, stage by stage: detect, align, embed, identify',
     )
+    .version(version)
     .addCommand(demoCommand())
     .addCommand(enrollCommand())
     .addCommand(identifyCommand())

@@ -58,7 +58,7 @@ export function bestThreshold(
 
 /**
  * Calibrates the bands: `confidentBelow` is the distance under which only
- * 1% of impostor pairs fall, `threshold` the most accurate threshold, and
+ * 0.1% of impostor pairs fall, `threshold` the most accurate threshold, and
  * `farAbove` the distance beyond which only 1% of genuine pairs lie.
  */
 export function calibrateBands(
@@ -70,7 +70,7 @@ export function calibrateBands(
     threshold,
     quantile(
       [...impostor].sort((a, b) => a - b),
-      0.01,
+      0.001,
     ),
   );
   const farAbove = Math.max(

@@ -10,7 +10,12 @@ import type { RgbImage } from '../input/image';
 import type { Band } from '../output/bands';
 import { UNKNOWN, type FaceResult } from '../output/result';
 
-/** Font family registered from the `dejavu-fonts-ttf` package, so text renders on machines without fonts. */
+/**
+ * Font family registered from the `dejavu-fonts-ttf` package, so text renders
+ * on machines without fonts.
+ * NOTE: DejaVu Sans has no CJK or emoji glyphs, so such labels are drawn as
+ * empty boxes.
+ */
 const FONT_FAMILY = 'facelab-sans';
 
 let fontRegistered = false;

@@ -59,6 +59,9 @@ export async function saveGallery(
   await writeFileAtomic(path, `${JSON.stringify(stored, null, 1)}\n`);
 }
 
+const DAMAGED_FIX =
+  'the file is damaged; restore it from a backup or enroll again';
+
 function decodeEmbedding(
   text: string,
   dimension: number,
@@ -69,13 +72,43 @@ function decodeEmbedding(
   if (bytes.byteLength !== dimension * 4) {
     throw new GalleryFileError(
       path,
-      `entry ${index} has ${bytes.byteLength / 4} values instead of ${dimension}`,
-      'the file is damaged; restore it from a backup or enroll again',
+      `entry ${index} has an embedding of ${bytes.byteLength} bytes instead of ${dimension * 4} (${dimension} float32 values)`,
+      DAMAGED_FIX,
     );
   }
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Float32Array(copy.buffer);
+}
+
+/** Checks one stored entry, naming the entry and field that is invalid. */
+function validateEntry(
+  entry: unknown,
+  path: string,
+  index: number,
+): StoredGallery['entries'][number] {
+  const invalid = (what: string) =>
+    new GalleryFileError(path, `entry ${index} ${what}`, DAMAGED_FIX);
+  if (typeof entry !== 'object' || entry === null) {
+    throw invalid('is not an object');
+  }
+  const { label, embedding, source, addedAt } = entry as Record<
+    string,
+    unknown
+  >;
+  if (typeof label !== 'string' || label.trim() === '') {
+    throw invalid('has no label');
+  }
+  if (typeof embedding !== 'string') {
+    throw invalid('has no embedding');
+  }
+  if (source !== undefined && typeof source !== 'string') {
+    throw invalid('has a source that is not a string');
+  }
+  if (typeof addedAt !== 'string') {
+    throw invalid('has no addedAt time');
+  }
+  return { label, embedding, addedAt, ...(source !== undefined && { source }) };
 }
 
 /**
@@ -93,7 +126,15 @@ export async function loadGallery(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') {
+      throw new GalleryFileError(
+        path,
+        'is a folder',
+        'pass the path of a gallery file, for example facelab-gallery.json',
+      );
+    }
     throw new GalleryFileError(
       path,
       `cannot be read (${(error as Error).message})`,
@@ -131,8 +172,20 @@ export async function loadGallery(
       'use the same model options as when it was built, or enroll into a new gallery file',
     );
   }
+  if (
+    typeof stored.model !== 'string' ||
+    !Number.isInteger(stored.dimension) ||
+    stored.dimension < 1
+  ) {
+    throw new GalleryFileError(
+      path,
+      'has no valid model or dimension',
+      DAMAGED_FIX,
+    );
+  }
   const gallery = new Gallery(stored.model, stored.dimension);
-  stored.entries.forEach((entry, i) => {
+  stored.entries.forEach((unchecked, i) => {
+    const entry = validateEntry(unchecked, path, i);
     gallery.add(
       entry.label,
       decodeEmbedding(entry.embedding, stored.dimension, path, i),

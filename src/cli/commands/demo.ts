@@ -18,6 +18,7 @@ import { Recognizer } from '../../recognizer';
 import { runBatch, type BatchItem } from '../batch';
 import {
   addPipelineOptions,
+  integerAtLeast,
   createPipeline,
   resolveLimits,
   type PipelineFlags,
@@ -85,13 +86,14 @@ async function runSamplePhotos(
   );
 
   const results: ImageResult[] = [];
+  const annotated = new Set<string>();
   for (const item of items) {
     const result = toImageResult(item, recognizer);
     results.push({
       ...result,
       source: relative(faceApiSampleFolder(), item.path),
     });
-    await writeAnnotated(item, result, flags.out);
+    await writeAnnotated(item, result, flags.out, annotated);
   }
   process.stdout.write(`${formatResultsTable(results)}\n\n`);
   const timings = items.flatMap((item) =>
@@ -155,7 +157,7 @@ export function demoCommand(): Command {
     .option(
       '--lfw-people <count>',
       'people enrolled in the LFW round',
-      (v) => Number.parseInt(v, 10),
+      integerAtLeast(2),
       50,
     )
     .option('--no-lfw', 'skip the LFW round even when FACELAB_DATASETS is set');

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 
+import { count } from '../../output/count';
+
 import { createLogger } from '../../log';
 import { largestFaceOf } from '../../output/faces';
 import { saveGallery } from '../../prediction/gallery-file';
@@ -32,12 +34,15 @@ export function enrollCommand(): Command {
     )
     .option(
       '--gallery <file>',
-      'gallery file (default: FACELAB_GALLERY or ./facelab-gallery.json)',
+      'gallery file, FACELAB_GALLERY if set',
       defaultGalleryPath(),
     );
   addPipelineOptions(command);
   return command.action(
     async (label: string, images: string[], flags: EnrollFlags) => {
+      if (label.trim() === '') {
+        command.error('error: the label must not be empty');
+      }
       const pipeline = await createPipeline(flags);
       try {
         const gallery = await openGallery(flags.gallery, pipeline);
@@ -68,7 +73,7 @@ export function enrollCommand(): Command {
         if (enrolled > 0) await saveGallery(gallery, flags.gallery);
         const people = gallery.labels().length;
         process.stdout.write(
-          `enrolled ${enrolled} photo(s) of "${label.trim()}" into ${flags.gallery} (${people} people, ${gallery.size} photos)\n`,
+          `enrolled ${enrolled} photo(s) of "${label.trim()}" into ${flags.gallery} (gallery: ${count(people, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')})\n`,
         );
         if (failures + withoutFace > 0) process.exitCode = 1;
       } finally {

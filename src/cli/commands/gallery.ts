@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 
+import { count } from '../../output/count';
+
 import { loadGallery, saveGallery } from '../../prediction/gallery-file';
 import { defaultGalleryPath } from '../context';
 
@@ -29,7 +31,7 @@ export function galleryCommand(): Command {
         return;
       }
       process.stdout.write(
-        `${flags.gallery}: ${labels.length} people, ${gallery.size} photos, model ${gallery.model}\n`,
+        `${flags.gallery}: ${count(labels.length, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')}, model ${gallery.model}\n`,
       );
       for (const { label, count } of labels)
         process.stdout.write(`${label}\t${count}\n`);

@@ -3,6 +3,8 @@ import { basename, extname, join } from 'node:path';
 
 import { Command } from 'commander';
 
+import { createLogger } from '../../log';
+
 import { annotateImage } from '../../plots/annotate';
 import type { ImageResult } from '../../output/result';
 import { formatResultsTable } from '../../output/table';
@@ -18,6 +20,8 @@ import {
   type PredictionFlags,
 } from '../context';
 import { expandImagePaths } from '../files';
+
+const log = createLogger('identify');
 
 interface IdentifyFlags extends PipelineFlags, PredictionFlags {
   json?: boolean;
@@ -49,15 +53,24 @@ export function toImageResult(
   };
 }
 
-/** Writes an annotated copy of an image into `folder`, named after the input. */
+/**
+ * Writes an annotated JPEG copy of an image into `folder`, named after the
+ * input. `taken` holds the names written so far in this run, so that two
+ * inputs with the same name (from different folders) get `name-2.jpg` and so
+ * on rather than overwriting each other.
+ */
 export async function writeAnnotated(
   item: BatchItem,
   result: ImageResult,
   folder: string,
+  taken: Set<string>,
 ): Promise<string | undefined> {
   if ('error' in item) return undefined;
   await mkdir(folder, { recursive: true });
-  const name = `${basename(item.path, extname(item.path))}.jpg`;
+  const stem = basename(item.path, extname(item.path));
+  let name = `${stem}.jpg`;
+  for (let copy = 2; taken.has(name); copy++) name = `${stem}-${copy}.jpg`;
+  taken.add(name);
   const path = join(folder, name);
   await writeFile(path, await annotateImage(item.image, result.faces));
   return path;
@@ -76,21 +89,28 @@ export function identifyCommand(): Command {
   addPipelineOptions(command);
   addPredictionOptions(command);
   return command.action(async (images: string[], flags: IdentifyFlags) => {
+    const paths = await expandImagePaths(images);
+    if (paths.length === 0) {
+      command.error(`error: no image files found in ${images.join(', ')}`);
+    }
     const pipeline = await createPipeline(flags);
     try {
       const gallery = await openGallery(flags.gallery, pipeline);
+      if (gallery.size === 0) {
+        log.warn(
+          `the gallery ${flags.gallery} is empty or missing, so every face is unknown; ` +
+            'add people with `facelab enroll <label> <images...>`',
+        );
+      }
+      const annotated = new Set<string>();
       const recognizer = createRecognizer(gallery, flags);
       const results: ImageResult[] = [];
-      const failures = await runBatch(
-        pipeline,
-        await expandImagePaths(images),
-        async (item) => {
-          const result = toImageResult(item, recognizer);
-          results.push(result);
-          if (flags.annotate !== undefined)
-            await writeAnnotated(item, result, flags.annotate);
-        },
-      );
+      const failures = await runBatch(pipeline, paths, async (item) => {
+        const result = toImageResult(item, recognizer);
+        results.push(result);
+        if (flags.annotate !== undefined)
+          await writeAnnotated(item, result, flags.annotate, annotated);
+      });
       process.stdout.write(
         `${flags.json ? resultsToJson(results) : formatResultsTable(results)}\n`,
       );
