@@ -190,11 +190,12 @@ describe.skipIf(!folder)('facelab CLI', () => {
     expect(result.faces[0]?.label).toBe(LABEL);
   });
 
-  it('identify keeps other person farther', () => {
+  it('identify calls other person unknown', () => {
     const same = resultFor('same').faces[0];
     const other = resultFor('other');
     expect(other.error).toBeUndefined();
     expect(other.faces).toHaveLength(1);
+    expect(other.faces[0]?.label).toBe('unknown');
     expect(other.faces[0]?.distance).toBeGreaterThan(
       same?.distance ?? Infinity,
     );
