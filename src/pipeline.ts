@@ -13,7 +13,7 @@ import { createFaceApiRecognitionEmbedder } from './embedding/faceapi-recognitio
 import type { FaceEmbedder } from './embedding/types';
 import { detectFaces, DEFAULT_DETECTION_MAX_SIDE } from './detection/detect';
 import { createDetector, type DetectorName } from './detection/factory';
-import type { DetectedFace, FaceDetector } from './detection/types';
+import type { DetectedFace, FaceDetector, Landmarks5 } from './detection/types';
 import { Landmarks68Estimator } from './detection/landmarks68';
 import { loadImage } from './input/decode';
 import { imageToTensor } from './input/tensor';
@@ -198,6 +198,19 @@ export class FacePipeline {
   /** Aligns a face to the consistent 160x160 view used in figures and notebooks. */
   alignForDisplay(image: RgbImage, face: DetectedFace): AlignedFace {
     return alignFace(image, face.landmarks5, this.displayTemplate);
+  }
+
+  /**
+   * Embeds the face at given landmarks without detecting, for example at a
+   * data set's known face position when the detector finds nothing.
+   */
+  async embedAt(
+    image: RgbImage,
+    landmarks5: Landmarks5,
+  ): Promise<Float32Array> {
+    const aligned = alignFace(image, landmarks5, this.embedder.template);
+    const [embedding] = await this.embedder.embed([aligned.image]);
+    return embedding!;
   }
 
   /** Releases every model. */

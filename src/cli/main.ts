@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { createLogger } from '../log';
 import { demoCommand } from './commands/demo';
 import { enrollCommand } from './commands/enroll';
+import { evalCommand } from './commands/eval';
 import { galleryCommand } from './commands/gallery';
 import { identifyCommand } from './commands/identify';
 
@@ -39,7 +40,8 @@ export function createProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(enrollCommand())
     .addCommand(identifyCommand())
-    .addCommand(galleryCommand());
+    .addCommand(galleryCommand())
+    .addCommand(evalCommand());
   exitTwoOnUsageErrors(program);
   return program;
 }

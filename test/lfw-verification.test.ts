@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { scoreLfwPairs } from '../src/evaluation/lfw-verification';
+import { FacePipeline } from '../src/pipeline';
+import { lfwFolder } from './helpers/datasets';
+
+const folder = lfwFolder();
+
+describe.skipIf(!folder)('LFW verification', () => {
+  let pipeline: FacePipeline;
+
+  beforeAll(async () => {
+    pipeline = await FacePipeline.create({ cache: false });
+  });
+  afterAll(() => pipeline.dispose());
+
+  it('scores a View 1 subset accurately', async () => {
+    // Two folds of 25 matched and 25 mismatched pairs from the View 1 test file.
+    const lines = readFileSync(join(folder!, 'pairsDevTest.txt'), 'utf8')
+      .trim()
+      .split('\n');
+    const matched = lines.slice(0, 50);
+    const mismatched = lines.slice(500, 550);
+    const subset = [
+      '2\t25',
+      ...matched.slice(0, 25),
+      ...mismatched.slice(0, 25),
+      ...matched.slice(25),
+      ...mismatched.slice(25),
+    ];
+    const path = join(
+      mkdtempSync(join(tmpdir(), 'facelab-pairs-')),
+      'pairs.txt',
+    );
+    writeFileSync(path, `${subset.join('\n')}\n`);
+
+    const result = await scoreLfwPairs(pipeline, folder!, path);
+
+    expect(result.pairs).toHaveLength(100);
+    expect(result.crossValidation?.folds).toHaveLength(2);
+    expect(result.crossValidation!.mean).toBeGreaterThanOrEqual(0.9);
+    expect(result.roc.auc).toBeGreaterThan(0.95);
+    expect(result.fallbackImages).toBeLessThan(5);
+  }, 300_000);
+});
