@@ -82,6 +82,40 @@ function toRaw(detection: { box: Box; score: number }): RawDetection {
   return { box: { x, y, width, height }, score: detection.score };
 }
 
+/** The part of a face-api detection network that facelab uses. */
+interface LocatingNet<Settings> {
+  loadFromDisk(folder: string): Promise<void>;
+  locateFaces(
+    input: LocateInput,
+    settings: Settings,
+  ): Promise<{ box: Box; score: number }[]>;
+  dispose(): void;
+}
+
+/** Loads a face-api network's weights and pairs it with the landmark network. */
+async function loadFaceApiDetector<Settings>(
+  name: string,
+  net: LocatingNet<Settings>,
+  settings: Settings,
+  tf: Tf,
+  faceapi: FaceApi,
+): Promise<FaceDetector> {
+  await net.loadFromDisk(faceApiModelFolder());
+  const landmarks = await Landmarks68Estimator.load(tf, faceapi);
+  return new FaceApiDetector(
+    name,
+    async (image) =>
+      (await net.locateFaces(image as unknown as LocateInput, settings)).map(
+        toRaw,
+      ),
+    landmarks,
+    () => {
+      net.dispose();
+      landmarks.dispose();
+    },
+  );
+}
+
 /** Loads SSD MobileNetV1 with the 68-point landmark network. */
 export async function createSsdDetector(
   tf: Tf,
@@ -96,24 +130,16 @@ export async function createSsdDetector(
       `maxResults must be a positive integer, got ${maxResults}`,
     );
   }
-  const net = new faceapi.SsdMobilenetv1();
-  await net.loadFromDisk(faceApiModelFolder());
-  const landmarks = await Landmarks68Estimator.load(tf, faceapi);
   const settings = new faceapi.SsdMobilenetv1Options({
     minConfidence,
     maxResults,
   });
-  return new FaceApiDetector(
+  return loadFaceApiDetector(
     'ssd',
-    async (image) =>
-      (await net.locateFaces(image as unknown as LocateInput, settings)).map(
-        toRaw,
-      ),
-    landmarks,
-    () => {
-      net.dispose();
-      landmarks.dispose();
-    },
+    new faceapi.SsdMobilenetv1(),
+    settings,
+    tf,
+    faceapi,
   );
 }
 
@@ -135,23 +161,15 @@ export async function createTinyDetector(
       `inputSize must be a multiple of 32 of at least 128, got ${inputSize}`,
     );
   }
-  const net = new faceapi.TinyFaceDetector();
-  await net.loadFromDisk(faceApiModelFolder());
-  const landmarks = await Landmarks68Estimator.load(tf, faceapi);
   const settings = new faceapi.TinyFaceDetectorOptions({
     inputSize,
     scoreThreshold,
   });
-  return new FaceApiDetector(
+  return loadFaceApiDetector(
     'tiny',
-    async (image) =>
-      (await net.locateFaces(image as unknown as LocateInput, settings)).map(
-        toRaw,
-      ),
-    landmarks,
-    () => {
-      net.dispose();
-      landmarks.dispose();
-    },
+    new faceapi.TinyFaceDetector(),
+    settings,
+    tf,
+    faceapi,
   );
 }

@@ -39,7 +39,7 @@ export interface LfwVerificationResult {
   readonly seconds: number;
 }
 
-/** The face nearest the image centre: LFW labels the centred face. */
+/** Returns the face nearest the image centre, since LFW labels the centred face. */
 export function centralFace(
   faces: readonly AnalyzedFace[],
   width: number,
