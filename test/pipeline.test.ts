@@ -48,7 +48,7 @@ describe('pipeline on sample photos', () => {
   });
 
   it('maps boxes back to full resolution', async () => {
-    // The detector sees a 1280-pixel copy; boxes must land on the 1920-pixel original.
+    // The detector gets a 1280-pixel copy, but boxes must land on the 1920-pixel original.
     const analysis = await pipeline.analyzeFile(samplePhoto(1));
     for (const face of analysis.faces) {
       expect(face.box.x + face.box.width).toBeLessThanOrEqual(

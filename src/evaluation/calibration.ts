@@ -10,7 +10,7 @@ export interface BandCalibration extends BandLimits {
   readonly accuracy: number;
 }
 
-/** The `q`-quantile (0..1) of sorted values, by linear interpolation. */
+/** Returns the `q`-quantile (0..1) of sorted values, by linear interpolation. */
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) throw new RangeError('quantile of an empty list');
   const position = q * (sorted.length - 1);
@@ -22,7 +22,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * The threshold with the highest accuracy: a pair is called "same person"
+ * Returns the threshold with the highest accuracy: a pair is called "same person"
  * when its distance is at most the threshold. Among equally good thresholds
  * the midpoint of the best interval is returned.
  */

@@ -66,7 +66,7 @@ export function openSetCurve(
   }));
 }
 
-/** The point with the smallest sum of the two error rates. */
+/** Returns the point with the smallest sum of the two error rates. */
 export function bestOpenSetPoint(curve: readonly OpenSetPoint[]): OpenSetPoint {
   if (curve.length === 0) throw new RangeError('empty open-set curve');
   return curve.reduce((best, point) =>

@@ -115,42 +115,21 @@ export function tarAtFar(curve: readonly RocPoint[], maxFar: number): number {
   return best;
 }
 
-/**
- * Computes the ROC curve by sweeping the threshold over every distance.
- *
- * @throws RangeError without both genuine and impostor pairs.
- */
-export function rocCurve(pairs: readonly ScoredPair[]): RocSummary {
-  const { genuine, impostor } = split(pairs);
-  if (genuine.length === 0 || impostor.length === 0)
-    throw new RangeError('ROC needs genuine and impostor pairs');
-  const sorted = [...pairs].sort((a, b) => a.distance - b.distance);
-  const curve: RocPoint[] = [{ threshold: -Infinity, far: 0, tar: 0 }];
-  let accepted = { genuine: 0, impostor: 0 };
-  for (let i = 0; i < sorted.length; i++) {
-    const pair = sorted[i]!;
-    accepted = pair.same
-      ? { ...accepted, genuine: accepted.genuine + 1 }
-      : { ...accepted, impostor: accepted.impostor + 1 };
-    // Tied distances enter together: one point per distinct threshold.
-    if (i + 1 < sorted.length && sorted[i + 1]!.distance === pair.distance)
-      continue;
-    curve.push({
-      threshold: pair.distance,
-      far: accepted.impostor / impostor.length,
-      tar: accepted.genuine / genuine.length,
-    });
-  }
-  let auc = 0;
+/** Returns the area under a ROC curve by the trapezoidal rule. */
+export function areaUnderCurve(curve: readonly RocPoint[]): number {
+  let area = 0;
   for (let i = 1; i < curve.length; i++) {
-    auc +=
-      ((curve[i]!.far - curve[i - 1]!.far) *
-        (curve[i]!.tar + curve[i - 1]!.tar)) /
-      2;
+    const width = curve[i]!.far - curve[i - 1]!.far;
+    area += (width * (curve[i]!.tar + curve[i - 1]!.tar)) / 2;
   }
-  // The EER lies where FAR crosses the false reject rate 1 - TAR; interpolate
-  // linearly between the two points around the crossing.
-  let eer = 1;
+  return area;
+}
+
+/**
+ * Returns the equal error rate: where FAR crosses the false reject rate
+ * 1 - TAR, interpolated linearly between the two points around the crossing.
+ */
+export function equalErrorRate(curve: readonly RocPoint[]): number {
   for (let i = 1; i < curve.length; i++) {
     const a = curve[i - 1]!;
     const b = curve[i]!;
@@ -158,14 +137,43 @@ export function rocCurve(pairs: readonly ScoredPair[]): RocSummary {
     const gapB = b.far - (1 - b.tar);
     if (gapA <= 0 && gapB >= 0) {
       const t = gapB === gapA ? 0 : -gapA / (gapB - gapA);
-      eer = a.far + t * (b.far - a.far);
-      break;
+      return a.far + t * (b.far - a.far);
     }
+  }
+  return 1;
+}
+
+/**
+ * Computes the ROC curve by sweeping the threshold over every distance.
+ *
+ * @throws RangeError without both genuine and impostor pairs.
+ */
+export function rocCurve(pairs: readonly ScoredPair[]): RocSummary {
+  const { genuine, impostor } = split(pairs);
+  if (genuine.length === 0 || impostor.length === 0) {
+    throw new RangeError('ROC needs genuine and impostor pairs');
+  }
+  const sorted = [...pairs].sort((a, b) => a.distance - b.distance);
+  const curve: RocPoint[] = [{ threshold: -Infinity, far: 0, tar: 0 }];
+  let acceptedGenuine = 0;
+  let acceptedImpostors = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const pair = sorted[i]!;
+    if (pair.same) acceptedGenuine++;
+    else acceptedImpostors++;
+    // Tied distances enter together: one point per distinct threshold.
+    const next = sorted[i + 1];
+    if (next !== undefined && next.distance === pair.distance) continue;
+    curve.push({
+      threshold: pair.distance,
+      far: acceptedImpostors / impostor.length,
+      tar: acceptedGenuine / genuine.length,
+    });
   }
   return {
     curve,
-    auc,
-    eer,
+    auc: areaUnderCurve(curve),
+    eer: equalErrorRate(curve),
     tarAtFar0001: tarAtFar(curve, 0.001),
     tarAtFar001: tarAtFar(curve, 0.01),
   };

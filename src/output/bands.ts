@@ -6,7 +6,7 @@
  * `models/`), and the match threshold sits between them.
  */
 
-/** What a distance means, from nearest to farthest. */
+/** Meaning of a distance, from nearest to farthest. */
 export type Band = 'confident' | 'likely' | 'unlikely' | 'far';
 
 /** Distances that separate the bands, in the model's metric. */

@@ -1,6 +1,6 @@
 import type { Box } from '../detection/types';
 
-/** The face with the largest box, usually the subject of a portrait; undefined for none. */
+/** Returns the face with the largest box (usually a portrait's subject), or undefined for none. */
 export function largestFaceOf<T extends { readonly box: Box }>(
   faces: readonly T[],
 ): T | undefined {

@@ -6,7 +6,7 @@ import { distanceFunction, type Metric } from './distance';
 import type { Gallery, Neighbour } from './gallery';
 
 /**
- * How the gallery is searched: the single nearest photo (`1nn`), a majority
+ * Search method: the single nearest photo (`1nn`), a majority
  * vote among the `k` nearest photos (`knn`), or the nearest per-person mean
  * embedding (`centroid`).
  */

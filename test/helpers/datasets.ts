@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * The LFW folder named by `FACELAB_DATASETS`, or undefined when that variable
+ * Returns the LFW folder named by `FACELAB_DATASETS`, or undefined when that variable
  * is unset. Tests that need it skip without it, except under CI, where a
  * missing data set fails the run instead of silently testing less.
  */

@@ -55,7 +55,7 @@ export function toImageResult(
 
 /**
  * Writes an annotated JPEG copy of an image into `folder`, named after the
- * input. `taken` holds the names written so far in this run, so that two
+ * input. `taken` contains the names written so far in this run, so that two
  * inputs with the same name (from different folders) get `name-2.jpg` and so
  * on rather than overwriting each other.
  */
