@@ -23,7 +23,7 @@ import type { LoadedImage, RgbImage } from './input/image';
 export interface PipelineOptions {
   /** Face detector (default `mtcnn`). */
   detector?: DetectorName;
-  /** Longest side, in pixels, of the copy passed to the detector (default 1280). */
+  /** Maximum longest side, in pixels, of the copy passed to the detector (default 1280). */
   detectionMaxSide?: number;
   /** Cache folder, or false to disable caching (default {@link defaultCacheFolder}). */
   cache?: string | false;

@@ -67,6 +67,13 @@ function runCli(
   });
 }
 
+/** Parses the people listed by `facelab gallery list --json`. */
+function peopleIn(run: CliRun): { label: string; count: number }[] {
+  return (
+    JSON.parse(run.stdout) as { people: { label: string; count: number }[] }
+  ).people;
+}
+
 type InputName =
   'same' | 'other' | 'truncated' | 'text' | 'dot' | 'blank' | 'missing';
 
@@ -242,10 +249,7 @@ describe.skipIf(!folder)('facelab CLI', () => {
       const run = await runCli(['gallery', 'list', '--json'], env);
 
       expect(run.code).toBe(0);
-      const listing = JSON.parse(run.stdout) as {
-        people: { label: string; count: number }[];
-      };
-      expect(listing.people).toEqual([{ label: LABEL, count: 2 }]);
+      expect(peopleIn(run)).toEqual([{ label: LABEL, count: 2 }]);
     },
     RUN_TIMEOUT_MS,
   );
@@ -289,10 +293,7 @@ describe.skipIf(!folder)('facelab CLI', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`${inputs.blank}: no face found`);
       expect(run.stdout).toContain(`enrolled 1 photo(s) of "${LABEL}"`);
-      const listing = JSON.parse(list.stdout) as {
-        people: { label: string; count: number }[];
-      };
-      expect(listing.people).toEqual([{ label: LABEL, count: 1 }]);
+      expect(peopleIn(list)).toEqual([{ label: LABEL, count: 1 }]);
     },
     RUN_TIMEOUT_MS,
   );

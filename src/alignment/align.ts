@@ -1,8 +1,8 @@
 /**
- * Alignment stage: a similarity transform that moves the five key points of a
- * detected face onto a fixed template, so that eyes, nose and mouth land on
- * the same pixels in every aligned face whatever the pose, size or position
- * of the face in its photo.
+ * Alignment stage: a similarity transform moves the five key points of a
+ * detected face onto a fixed template. Eyes, nose and mouth then land on the
+ * same pixels in every aligned face, whatever the pose, size or position of
+ * the face in its photo.
  */
 import type { Landmarks5, Point } from '../detection/types';
 import type { RgbImage } from '../input/image';

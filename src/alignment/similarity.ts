@@ -61,6 +61,8 @@ export function estimateSimilarity(
   sy /= n;
   ux /= n;
   uy /= n;
+
+  // Spread of the source and its correlation with the target, both centred.
   let spread = 0;
   let dot = 0;
   let cross = 0;
@@ -73,6 +75,7 @@ export function estimateSimilarity(
     dot += x * u + y * v;
     cross += x * v - y * u;
   }
+
   if (!(spread > 1e-12))
     throw new RangeError('source points coincide; cannot estimate a transform');
   const a = dot / spread;

@@ -1,6 +1,6 @@
 import type { Landmarks5, Point } from '../detection/types';
 
-/** Where the five key points of an aligned face go, in output pixels. */
+/** Target positions of the five key points of an aligned face, in output pixels. */
 export interface AlignmentTemplate {
   /** Side of the square output, in pixels. */
   readonly size: number;

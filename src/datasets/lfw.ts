@@ -1,6 +1,6 @@
 /**
  * Loader for Labeled Faces in the Wild in its published layout. The folder
- * comes from `FACELAB_DATASETS` (which holds `lfw/`); `datasets/lfw.json`
+ * comes from `FACELAB_DATASETS` (which contains `lfw/`); `datasets/lfw.json`
  * describes what a complete copy contains.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ export function lfwManifest(): LfwManifest {
 }
 
 /**
- * The LFW folder under `FACELAB_DATASETS`, or undefined when the variable is
+ * Returns the LFW folder under `FACELAB_DATASETS`, or undefined when the variable is
  * unset. A set variable without `lfw/images` inside raises {@link DatasetError}.
  */
 export function lfwFolderFromEnvironment(

@@ -4,7 +4,7 @@ import { imageToTensor } from '../input/tensor';
 import { scaleBox, scalePoint } from './landmarks';
 import type { DetectedFace, FaceDetector, Landmarks5 } from './types';
 
-/** Default longest side, in pixels, of the copy of the image a detector sees. */
+/** Default longest side, in pixels, of the copy of the image passed to a detector. */
 export const DEFAULT_DETECTION_MAX_SIDE = 1280;
 
 /**
@@ -16,7 +16,7 @@ export const MIN_DETECTABLE_SIDE = 12;
 /** Options of {@link detectFaces}. */
 export interface DetectOptions {
   /**
-   * Longest side, in pixels, of the copy the detector sees; larger images are
+   * Longest side, in pixels, of the copy passed to the detector, so larger images are
    * downscaled for detection (default {@link DEFAULT_DETECTION_MAX_SIDE}).
    */
   maxSide?: number;

@@ -40,7 +40,7 @@ interface StoredEntry {
 }
 
 /**
- * The default cache folder: `FACELAB_CACHE` if set, else
+ * Returns the default cache folder: `FACELAB_CACHE` if set, else
  * `$XDG_CACHE_HOME/facelab`, else `~/.cache/facelab`.
  */
 export function defaultCacheFolder(): string {

@@ -10,7 +10,7 @@ export interface FaceEmbedder {
   readonly id: string;
   /** Length of each embedding. */
   readonly dimension: number;
-  /** Where this model wants the key points of its input face. */
+  /** Key-point positions this model expects in its input face. */
   readonly template: AlignmentTemplate;
   /**
    * Embeds faces aligned with {@link template}. Each result is scaled to unit

@@ -62,7 +62,7 @@ export function parsePairs(text: string, path = '<pairs>'): PairsFile {
   for (let i = start; i < lines.length; i++) {
     const lineNumber = i + 1;
     const fields = lines[i]!.trim().split(/\t| +/);
-    // Each fold holds perFold matched pairs, then perFold mismatched pairs.
+    // Each fold contains perFold matched pairs, then perFold mismatched pairs.
     const fold = Number.isFinite(perFold)
       ? Math.floor((i - start) / (2 * perFold))
       : 0;

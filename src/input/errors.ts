@@ -1,4 +1,4 @@
-/** Why an image could not be read. */
+/** Reason an image could not be read. */
 export type ImageInputReason =
   | 'not-found'
   | 'unreadable'

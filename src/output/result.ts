@@ -4,7 +4,7 @@ import type { Band } from './bands';
 /** Label given to a face farther from every known person than the threshold. */
 export const UNKNOWN = 'unknown';
 
-/** What facelab reports for one face. */
+/** Result for one face. */
 export interface FaceResult {
   readonly box: Box;
   /** Detector confidence in 0..1. */
@@ -20,7 +20,7 @@ export interface FaceResult {
   readonly band: Band;
 }
 
-/** What facelab reports for one image: its faces, or why it failed. */
+/** Result for one image: its faces, or the reason it failed. */
 export interface ImageResult {
   readonly source: string;
   readonly width?: number;

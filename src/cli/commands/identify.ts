@@ -55,7 +55,7 @@ export function toImageResult(
 
 /**
  * Writes an annotated JPEG copy of an image into `folder`, named after the
- * input. `taken` contains the names written so far in this run, so that two
+ * input. `usedNames` contains the names written so far in this run, so that two
  * inputs with the same name (from different folders) get `name-2.jpg` and so
  * on rather than overwriting each other.
  */
@@ -63,14 +63,14 @@ export async function writeAnnotated(
   item: BatchItem,
   result: ImageResult,
   folder: string,
-  taken: Set<string>,
+  usedNames: Set<string>,
 ): Promise<string | undefined> {
   if ('error' in item) return undefined;
   await mkdir(folder, { recursive: true });
   const stem = basename(item.path, extname(item.path));
   let name = `${stem}.jpg`;
-  for (let copy = 2; taken.has(name); copy++) name = `${stem}-${copy}.jpg`;
-  taken.add(name);
+  for (let copy = 2; usedNames.has(name); copy++) name = `${stem}-${copy}.jpg`;
+  usedNames.add(name);
   const path = join(folder, name);
   await writeFile(path, await annotateImage(item.image, result.faces));
   return path;
