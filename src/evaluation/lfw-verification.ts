@@ -8,10 +8,14 @@
 import { performance } from 'node:perf_hooks';
 
 import { lfwImagePath } from '../datasets/lfw';
-import type { Landmarks5, Point } from '../detection/types';
-import { loadImage } from '../input/decode';
-import type { AnalyzedFace, FacePipeline } from '../pipeline';
+import type { FacePipeline } from '../pipeline';
 import { l2Distance } from '../prediction/distance';
+import { embedImages } from './embed-images';
+import {
+  closestImpostors,
+  type LookAlikePair,
+  type PathPair,
+} from './look-alikes';
 import { readPairs } from './pairs';
 import {
   crossValidate,
@@ -20,6 +24,11 @@ import {
   type RocSummary,
   type ScoredPair,
 } from './verification';
+
+export { centralFace } from './embed-images';
+
+/** Number of look-alike pairs kept in a result. */
+const LOOK_ALIKE_COUNT = 20;
 
 /** Everything measured by {@link scoreLfwPairs}. */
 export interface LfwVerificationResult {
@@ -33,44 +42,12 @@ export interface LfwVerificationResult {
   readonly fallbackImages: number;
   /** Pairs with at least one fallback image. */
   readonly fallbackPairs: number;
+  /** The impostor pairs with the smallest distances, closest first. */
+  readonly lookAlikes: readonly LookAlikePair[];
   readonly crossValidation?: CrossValidation;
   readonly roc: RocSummary;
   /** Wall-clock seconds, including images that came from the cache. */
   readonly seconds: number;
-}
-
-/** Returns the face nearest the image centre, since LFW labels the centred face. */
-export function centralFace(
-  faces: readonly AnalyzedFace[],
-  width: number,
-  height: number,
-): AnalyzedFace | undefined {
-  let best: AnalyzedFace | undefined;
-  let bestDistance = Infinity;
-  for (const face of faces) {
-    const dx = face.box.x + face.box.width / 2 - width / 2;
-    const dy = face.box.y + face.box.height / 2 - height / 2;
-    const distance = Math.hypot(dx, dy);
-    if (distance < bestDistance) {
-      best = face;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function meanLandmarks(all: readonly Landmarks5[]): Landmarks5 {
-  const sums = Array.from({ length: 5 }, () => ({ x: 0, y: 0 }));
-  for (const landmarks of all) {
-    landmarks.forEach((point, i) => {
-      sums[i]!.x += point.x;
-      sums[i]!.y += point.y;
-    });
-  }
-  return sums.map((sum): Point => ({
-    x: sum.x / all.length,
-    y: sum.y / all.length,
-  })) as unknown as Landmarks5;
 }
 
 /**
@@ -90,48 +67,30 @@ export async function scoreLfwPairs(
     paths.add(lfwImagePath(folder, pair.first.name, pair.first.index));
     paths.add(lfwImagePath(folder, pair.second.name, pair.second.index));
   }
+  const { embeddings, fallback } = await embedImages(
+    pipeline,
+    paths,
+    onProgress,
+  );
 
-  // First pass: detect and embed; remember the landmarks of found faces.
-  const embeddings = new Map<string, Float32Array>();
-  const found: Landmarks5[] = [];
-  const missed: string[] = [];
-  let done = 0;
-  for (const path of paths) {
-    const analysis = await pipeline.analyzeFile(path);
-    const face = centralFace(analysis.faces, analysis.width, analysis.height);
-    if (face === undefined) missed.push(path);
-    else {
-      embeddings.set(path, face.embedding);
-      found.push(face.landmarks5);
-    }
-    onProgress?.(++done, paths.size);
-  }
-
-  // Second pass: the images with no detected face, at the mean landmarks.
-  if (missed.length > 0) {
-    if (found.length === 0)
-      throw new Error(`no face was detected in any image of ${pairsPath}`);
-    const fallback = meanLandmarks(found);
-    for (const path of missed) {
-      embeddings.set(
-        path,
-        await pipeline.embedAt(await loadImage(path), fallback),
-      );
-    }
-  }
-
-  const missedSet = new Set(missed);
+  const fallbackSet = new Set(fallback);
   let fallbackPairs = 0;
-  const scored = pairs.map((pair) => {
-    const a = lfwImagePath(folder, pair.first.name, pair.first.index);
-    const b = lfwImagePath(folder, pair.second.name, pair.second.index);
-    if (missedSet.has(a) || missedSet.has(b)) fallbackPairs++;
+  const withPaths = pairs.map((pair): PathPair => {
+    const first = lfwImagePath(folder, pair.first.name, pair.first.index);
+    const second = lfwImagePath(folder, pair.second.name, pair.second.index);
+    if (fallbackSet.has(first) || fallbackSet.has(second)) fallbackPairs++;
     return {
-      distance: l2Distance(embeddings.get(a)!, embeddings.get(b)!),
+      first,
+      second,
+      distance: l2Distance(embeddings.get(first)!, embeddings.get(second)!),
       same: pair.same,
-      fold: pair.fold,
     };
   });
+  const scored = withPaths.map((pair, i): ScoredPair => ({
+    distance: pair.distance,
+    same: pair.same,
+    fold: pairs[i]!.fold,
+  }));
   return {
     pairsFile: pairsPath,
     model: pipeline.model,
@@ -139,8 +98,9 @@ export async function scoreLfwPairs(
     backend: pipeline.runtime.backend,
     pairs: scored,
     images: paths.size,
-    fallbackImages: missed.length,
+    fallbackImages: fallback.length,
     fallbackPairs,
+    lookAlikes: closestImpostors(withPaths, LOOK_ALIKE_COUNT),
     ...(folds > 1 && { crossValidation: crossValidate(scored) }),
     roc: rocCurve(scored),
     seconds: (performance.now() - start) / 1000,
