@@ -114,6 +114,8 @@ export function planGallerySizes(
  * from one to `maxShots`. Only people with more than `maxShots` photos take
  * part, so that every shot count is probed with the same photos: those after
  * the first `maxShots`.
+ *
+ * @throws RangeError when no person has more than `maxShots` photos.
  */
 export function planShots(
   people: readonly LfwPerson[],
@@ -126,6 +128,11 @@ export function planShots(
     people.filter((person) => person.images.length > maxShots),
     options.seed,
   ).slice(0, options.maxPeople);
+  if (chosen.length === 0) {
+    throw new RangeError(
+      `the shots test needs people with more than ${maxShots} photos, and there are none`,
+    );
+  }
   const probes = chosen.flatMap((person) =>
     photosOf(person, maxShots, maxShots + options.probesPerPerson),
   );

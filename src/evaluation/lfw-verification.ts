@@ -16,7 +16,7 @@ import {
   type LookAlikePair,
   type PathPair,
 } from './look-alikes';
-import { readPairs } from './pairs';
+import { assignFolds, readPairs } from './pairs';
 import {
   crossValidate,
   rocCurve,
@@ -51,17 +51,22 @@ export interface LfwVerificationResult {
 }
 
 /**
- * Embeds every image of a pairs file and scores each pair by L2 distance;
- * with a header of several folds, also runs k-fold cross-validation.
+ * Embeds every image of a pairs file and scores each pair by L2 distance.
+ * With several folds, from the file's header or from `folds` (which
+ * overrides the header), it also runs k-fold cross-validation.
  */
 export async function scoreLfwPairs(
   pipeline: FacePipeline,
   folder: string,
   pairsPath: string,
   onProgress?: (done: number, total: number) => void,
+  folds?: number,
 ): Promise<LfwVerificationResult> {
   const start = performance.now();
-  const { pairs, folds } = readPairs(pairsPath);
+  const file = readPairs(pairsPath);
+  const pairs =
+    folds === undefined ? file.pairs : assignFolds(file.pairs, folds);
+  const foldCount = folds ?? file.folds;
   const paths = new Set<string>();
   for (const pair of pairs) {
     paths.add(lfwImagePath(folder, pair.first.name, pair.first.index));
@@ -101,7 +106,7 @@ export async function scoreLfwPairs(
     fallbackImages: fallback.length,
     fallbackPairs,
     lookAlikes: closestImpostors(withPaths, LOOK_ALIKE_COUNT),
-    ...(folds > 1 && { crossValidation: crossValidate(scored) }),
+    ...(foldCount > 1 && { crossValidation: crossValidate(scored) }),
     roc: rocCurve(scored),
     seconds: (performance.now() - start) / 1000,
   };

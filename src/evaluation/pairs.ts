@@ -100,3 +100,38 @@ export function parsePairs(text: string, path = '<pairs>'): PairsFile {
 export function readPairs(path: string): PairsFile {
   return parsePairs(readFileSync(path, 'utf8'), path);
 }
+
+/**
+ * Splits pairs into `folds` cross-validation folds, for files without a
+ * header or to change the number of folds. Matched and mismatched pairs are
+ * each cut into consecutive blocks in file order, so every fold gets an
+ * equal share of both, as in View 2.
+ *
+ * @throws RangeError when `folds` is below 2 or above the number of matched
+ *   or mismatched pairs.
+ */
+export function assignFolds(
+  pairs: readonly ImagePair[],
+  folds: number,
+): ImagePair[] {
+  const matched = pairs.filter((pair) => pair.same).length;
+  const mismatched = pairs.length - matched;
+  if (!(Number.isInteger(folds) && folds >= 2)) {
+    throw new RangeError(
+      `folds must be an integer of at least 2, got ${folds}`,
+    );
+  }
+  if (folds > Math.min(matched, mismatched)) {
+    throw new RangeError(
+      `${folds} folds need at least ${folds} matched and ${folds} mismatched pairs, got ${matched} and ${mismatched}`,
+    );
+  }
+  let seenMatched = 0;
+  let seenMismatched = 0;
+  return pairs.map((pair) => {
+    const fold = pair.same
+      ? Math.floor((seenMatched++ * folds) / matched)
+      : Math.floor((seenMismatched++ * folds) / mismatched);
+    return { ...pair, fold };
+  });
+}

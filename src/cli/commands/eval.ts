@@ -8,12 +8,15 @@ import { scoreLfwPairs } from '../../evaluation/lfw-verification';
 import {
   addPipelineOptions,
   createPipeline,
+  integerAtLeast,
   type PipelineFlags,
 } from '../context';
 import { Progress } from '../progress';
+import { evalIdentifyCommand } from './eval-identify';
 
 interface EvalLfwFlags extends PipelineFlags {
   pairs?: string;
+  folds?: number;
   out: string;
 }
 
@@ -34,6 +37,11 @@ export function evalCommand(): Command {
     .option(
       '--pairs <file>',
       'pairs file (default: lfw/pairs.txt under FACELAB_DATASETS)',
+    )
+    .option(
+      '--folds <count>',
+      'cross-validation folds, replacing the pairs file header (at least 2)',
+      integerAtLeast(2),
     )
     .option(
       '--out <file>',
@@ -57,6 +65,7 @@ export function evalCommand(): Command {
           progress ??= new Progress('embedding LFW images', total);
           progress.advance();
         },
+        flags.folds,
       );
       await mkdir(dirname(flags.out), { recursive: true });
       await writeFile(flags.out, `${JSON.stringify(result)}\n`);
@@ -82,5 +91,6 @@ export function evalCommand(): Command {
       pipeline.dispose();
     }
   });
+  command.addCommand(evalIdentifyCommand());
   return command;
 }
