@@ -5,7 +5,6 @@
  * with the wasm backend), so the tests share one `enroll` and one `identify`
  * run.
  */
-import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -14,58 +13,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ImageResult } from '../src/output/result';
+import { runCli, type CliRun } from './helpers/cli';
 import { lfwFolder, lfwImage } from './helpers/datasets';
 
 const folder = lfwFolder();
-const repoRoot = resolve(__dirname, '..');
 const LABEL = 'George_W_Bush';
 const RUN_TIMEOUT_MS = 180_000;
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `facelab ARGS` from the repository root and resolves with its exit code and output. */
-function runCli(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: repoRoot,
-        env,
-        timeout: RUN_TIMEOUT_MS - 10_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') {
-          fail(
-            new Error(
-              `facelab ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`,
-            ),
-          );
-          return;
-        }
-        done({
-          code: error === null ? 0 : (error.code as number),
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
 
 /** Parses the people listed by `facelab gallery list --json`. */
 function peopleIn(run: CliRun): { label: string; count: number }[] {

@@ -39,7 +39,7 @@ export interface CompareOptions {
   readonly k?: number;
   /** Seed of the classifier head (default 1). */
   readonly seed?: number;
-  /** Passes over the data in each training call of the head (default 60). */
+  /** Passes over the data in each training call of the head (default 20). */
   readonly epochs?: number;
 }
 
