@@ -5,7 +5,6 @@ import {
   compressJpeg,
   defaultDegradations,
   degrade,
-  flipHorizontally,
   flipLandmarks,
   lowerResolution,
   occlude,
@@ -13,7 +12,7 @@ import {
 import { readPairs } from '../src/evaluation/pairs';
 import { robustnessSweep } from '../src/evaluation/robustness';
 import { loadImage } from '../src/input/decode';
-import type { RgbImage } from '../src/input/image';
+import { flipHorizontally, type RgbImage } from '../src/input/image';
 import { FacePipeline } from '../src/pipeline';
 import { lfwFolder, lfwImage } from './helpers/datasets';
 

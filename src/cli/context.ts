@@ -26,6 +26,7 @@ export interface PipelineFlags {
   cache: string | false;
   maxSide: number;
   landmarks68?: boolean;
+  flipAverage?: boolean;
 }
 
 /** Options of commands that search the gallery. */
@@ -95,6 +96,10 @@ export function addPipelineOptions(command: Command): Command {
     .option(
       '--landmarks68',
       'also estimate 68-point landmarks with MTCNN (drawn on annotated images)',
+    )
+    .option(
+      '--flip-average',
+      'average each face embedding with that of its mirror image (twice the embedding time)',
     );
 }
 
@@ -132,6 +137,7 @@ export async function createPipeline(
     detector: flags.detector,
     detectionMaxSide: flags.maxSide,
     landmarks68: flags.landmarks68 === true,
+    flipAverage: flags.flipAverage === true,
     cache:
       flags.cache === false
         ? false

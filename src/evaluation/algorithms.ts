@@ -1,8 +1,9 @@
 /**
  * Prediction algorithms compared on one split: nearest photo (1-NN), a vote
  * of the k nearest photos, the nearest per-person mean (centroid), and a
- * softmax classifier head trained on the enrolled embeddings, both in one
- * go and online, with the second half of the people added later.
+ * softmax classifier head trained on the enrolled embeddings. The head is
+ * trained both in one go and online, with the second half of the people
+ * added later.
  */
 import { performance } from 'node:perf_hooks';
 

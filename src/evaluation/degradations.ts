@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 
 import type { Landmarks5 } from '../detection/types';
-import type { RgbImage } from '../input/image';
+import { flipHorizontally, type RgbImage } from '../input/image';
 
 /** The kinds of degradation the sweeps apply. */
 export type DegradationKind =
@@ -83,19 +83,6 @@ export async function compressJpeg(
 ): Promise<RgbImage> {
   const encoded = await raw(image).jpeg({ quality }).toBuffer();
   return toRgb(sharp(encoded), image, `JPEG quality ${quality}`);
-}
-
-/** Mirrors the image left to right. */
-export function flipHorizontally(image: RgbImage): RgbImage {
-  const { width, height } = image;
-  const data = new Uint8Array(image.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + (width - 1 - x)) * 3;
-      data.set(image.data.subarray(from, from + 3), (y * width + x) * 3);
-    }
-  }
-  return { data, width, height, source: `${image.source} (flipped)` };
 }
 
 /**

@@ -171,11 +171,11 @@ export async function evaluateIdentification(
     ),
     probes: split.probes.length,
   }));
-  const mostShots = shotSplits[shotSplits.length - 1]!;
+  const maxShotsSplit = shotSplits[shotSplits.length - 1]!;
   const algorithms = compareAlgorithms(
     pipeline.runtime.tf,
-    galleryFor(mostShots.enrolled),
-    mostShots,
+    galleryFor(maxShotsSplit.enrolled),
+    maxShotsSplit,
     embeddingOf,
     { seed: options.seed },
   );

@@ -41,3 +41,16 @@ export function createRgbImage(
   }
   return { data, width, height, source };
 }
+
+/** Mirrors the image left to right. */
+export function flipHorizontally(image: RgbImage): RgbImage {
+  const { width, height } = image;
+  const data = new Uint8Array(image.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + (width - 1 - x)) * 3;
+      data.set(image.data.subarray(from, from + 3), (y * width + x) * 3);
+    }
+  }
+  return { data, width, height, source: `${image.source} (flipped)` };
+}

@@ -40,7 +40,7 @@ export interface HeadPrediction {
   readonly probability: number;
 }
 
-/** What one call of `learn` did. */
+/** Summary of one call of `learn`. */
 export interface LearnReport {
   readonly newLabels: number;
   /** Samples trained on: the new ones plus the replayed ones. */
