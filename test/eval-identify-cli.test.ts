@@ -114,7 +114,7 @@ describe.skipIf(!folder)('facelab eval identify', () => {
 
   it('rejects a gallery larger than LFW', async () => {
     const bad = await runCli(['eval', 'identify', '--sizes', '9999'], env);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('9999 is larger than the 5749 people');
   });
 });
