@@ -133,7 +133,7 @@ export function occlude(
   return { ...image, data, source: `${image.source} (${part} covered)` };
 }
 
-/** The degradations of the default sweep, mildest first within each kind. */
+/** Returns the degradations of the default sweep, mildest first within each kind. */
 export function defaultDegradations(imageSide: number): Degradation[] {
   return [
     ...[64, 32, 16, 12].map((side): Degradation => ({

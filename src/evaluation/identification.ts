@@ -66,7 +66,7 @@ function checkPositiveInteger(name: string, value: number): void {
 }
 
 /**
- * Plans rank-1 accuracy against gallery size. At size N the gallery holds
+ * Plans rank-1 accuracy against gallery size. At size N the gallery contains
  * one photo of each of the first N people of a seeded order of the people
  * with at least two photos, and their next photos are the probes. When
  * `probePeople` is smaller than N, only that many people are probed and the
@@ -145,10 +145,10 @@ export function planShots(
 }
 
 /**
- * Plans the open-set test: the first half of a seeded order of people with
- * at least two photos is enrolled with one photo each and probed with the
- * next ones; the second half is never enrolled and probed with its first
- * photos, which should all come out unknown.
+ * Plans the open-set test on a seeded order of the people with at least two
+ * photos. The first half is enrolled with one photo each and probed with the
+ * next ones. The second half is never enrolled, and its first photos are
+ * probes that should all come out unknown.
  */
 export function planOpenSet(
   people: readonly LfwPerson[],

@@ -75,7 +75,7 @@ function summarize(
  * severity-0 point per kind for the clean pairs. A degraded image in which
  * no face is detected is embedded at the clean image's landmarks (mirrored
  * for the flip), so that a failed detection costs accuracy only through the
- * damaged pixels; the detection rate is reported beside it.
+ * damaged pixels. The detection rate is reported beside it.
  */
 export async function robustnessSweep(
   pipeline: FacePipeline,

@@ -1,6 +1,6 @@
 /**
  * Deterministic, seeded splits of a labelled data set into enrolled photos
- * and probes, so that every algorithm and every run sees the same split.
+ * and probes, so that every algorithm and every run uses the same split.
  */
 import type { LfwPerson } from '../datasets/lfw';
 
@@ -53,7 +53,7 @@ export function photosOf(
     .map((path) => ({ label: person.name, path }));
 }
 
-/** Every image path of the splits, without repeats. */
+/** Returns every image path of the splits, without repeats. */
 export function splitPaths(splits: readonly EnrollmentSplit[]): Set<string> {
   const paths = new Set<string>();
   for (const split of splits) {
