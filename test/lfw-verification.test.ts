@@ -45,5 +45,15 @@ describe.skipIf(!folder)('LFW verification', () => {
     expect(result.crossValidation!.mean).toBeGreaterThanOrEqual(0.9);
     expect(result.roc.auc).toBeGreaterThan(0.95);
     expect(result.fallbackImages).toBeLessThan(5);
+
+    // The 20 closest different-person pairs, closest first.
+    expect(result.lookAlikes).toHaveLength(20);
+    const distances = result.lookAlikes.map((pair) => pair.distance);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    const impostors = result.pairs
+      .filter((pair) => !pair.same)
+      .map((pair) => pair.distance);
+    expect(distances[0]).toBe(Math.min(...impostors));
+    expect(result.lookAlikes[0]!.first).toMatch(/\.jpg$/);
   }, 300_000);
 });
