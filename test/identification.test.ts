@@ -14,7 +14,7 @@ import { closestImpostors } from '../src/evaluation/look-alikes';
 import { assignFolds, parsePairs } from '../src/evaluation/pairs';
 import { seededShuffle, splitPaths } from '../src/evaluation/split';
 
-/** People named p0, p1, ... with the given numbers of photos. */
+/** Returns people named p0, p1, ... with the given numbers of photos. */
 function people(...counts: number[]): LfwPerson[] {
   return counts.map((count, i) => ({
     name: `p${i}`,
@@ -22,7 +22,7 @@ function people(...counts: number[]): LfwPerson[] {
   }));
 }
 
-/** A unit vector along axis `axis`, nudged by `offset` along the next one. */
+/** Returns a unit vector along axis `axis`, nudged by `offset` along the next one. */
 function vector(axis: number, offset = 0): Float32Array {
   const v = new Float32Array(4);
   v[axis % 4] = 1;

@@ -18,7 +18,7 @@ import { lfwFolder, lfwImage } from './helpers/datasets';
 
 const folder = lfwFolder();
 
-/** A 40x30 image whose pixel values encode their position. */
+/** Returns a 40x30 image whose pixel values encode their position. */
 function gradient(): RgbImage {
   const width = 40;
   const height = 30;

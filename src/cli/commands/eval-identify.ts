@@ -1,10 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { lfwFolderFromEnvironment, listLfwPeople } from '../../datasets/lfw';
-import { evaluateIdentification } from '../../evaluation/identify-evaluation';
+import {
+  evaluateIdentification,
+  type IdentifyEvaluationResult,
+} from '../../evaluation/identify-evaluation';
+import type { OpenSetPoint } from '../../evaluation/open-set';
 import { readPairs } from '../../evaluation/pairs';
 import {
   addPipelineOptions,
@@ -59,11 +63,13 @@ export function evalIdentifyCommand(): Command {
     .description(
       'identification on LFW: rank-1 against gallery size and enrolled photos, open-set error rates, prediction algorithms, robustness and look-alikes',
     )
-    .option(
-      '--sizes <list>',
-      'gallery sizes, comma-separated; "all" is every person with two photos',
-      parseSizes,
-      [10, 100, 1000, 'all'],
+    .addOption(
+      new Option(
+        '--sizes <list>',
+        'gallery sizes, comma-separated; "all" is every person with two photos',
+      )
+        .argParser(parseSizes)
+        .default([10, 100, 1000, 'all'], '10,100,1000,all'),
     )
     .option(
       '--probe-people <count>',
@@ -182,11 +188,9 @@ export function evalIdentifyCommand(): Command {
   return command;
 }
 
-function summaryLines(
-  result: Awaited<ReturnType<typeof evaluateIdentification>>,
-): string[] {
+function summaryLines(result: IdentifyEvaluationResult): string[] {
   const open = result.openSetSummary;
-  const rates = (point: typeof open.best) =>
+  const rates = (point: OpenSetPoint) =>
     `threshold ${point.threshold.toFixed(3)}: FAR ${percent(point.falseAcceptRate)}, FRR ${percent(point.falseRejectRate)}`;
   return [
     `LFW identification: ${result.images} images (${result.fallbackImages} with no detected face), model ${result.model}, detector ${result.detector}, backend ${result.backend}`,
