@@ -172,7 +172,13 @@ export async function drawMtcnnCascade(
       inner.width,
       inner.height,
     );
+    // Candidates can reach past the photo; keep them inside the panel.
+    context.save();
+    context.beginPath();
+    context.rect(x, y + titleHeight, half.width, inner.height);
+    context.clip();
     strokeBoxes(context, last, boxes, colour);
+    context.restore();
   }
   context.fillStyle = '#ffe14d';
   for (const face of stages.onet) {

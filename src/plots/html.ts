@@ -38,9 +38,11 @@ window.facelabHoverImages = function (div) {
     var point = event.points[0];
     var source = point && point.customdata;
     if (typeof source !== 'string' || source.indexOf('data:image/') !== 0) return;
+    // Hover called from code (Plotly.Fx.hover) has no mouse event.
+    var mouse = event.event || { clientX: 0, clientY: 0 };
     image.src = source;
-    image.style.left = (event.event.clientX + 16) + 'px';
-    image.style.top = (event.event.clientY + 16) + 'px';
+    image.style.left = (mouse.clientX + 16) + 'px';
+    image.style.top = (mouse.clientY + 16) + 'px';
     image.style.display = 'block';
   });
   div.on('plotly_unhover', function () { image.style.display = 'none'; });
