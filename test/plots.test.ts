@@ -490,13 +490,17 @@ describe.skipIf(!folder)('figures from LFW embeddings', () => {
         ),
       ).toBe(5);
 
-      // Hovering a projection point shows its thumbnail.
-      const thumbnail = await page.evaluate<string>(`(() => {
-        const plots = document.querySelectorAll('.js-plotly-plot');
-        Plotly.Fx.hover(plots[2], [{ curveNumber: 0, pointNumber: 0 }]);
-        const image = document.getElementById('facelab-hover-image');
-        return image ? image.src : '';
-      })()`);
+      // Moving the mouse onto a projection point shows its thumbnail.
+      await page
+        .locator('.js-plotly-plot')
+        .nth(2)
+        .locator('.scatterlayer .point')
+        .first()
+        .hover({ force: true });
+      await page.waitForSelector('#facelab-hover-image', { state: 'visible' });
+      const thumbnail = await page.evaluate<string>(
+        "document.getElementById('facelab-hover-image').src",
+      );
       expect(thumbnail).toMatch(/^data:image\/jpeg;base64,/);
 
       expect(blocked).toEqual([]);

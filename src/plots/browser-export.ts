@@ -57,15 +57,18 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
+const LOCAL_SCHEMES = ['file:', 'data:', 'about:'];
+
 /**
- * Aborts every request of the page except `data:` and `about:` URLs and
- * returns the list of the URLs it aborted, which grows as the page runs.
+ * Aborts every request of the page except local ones (`file:`, `data:` and
+ * `about:` URLs) and returns the list of the URLs it aborted, which grows
+ * as the page runs.
  */
 export async function blockNetwork(page: Page): Promise<string[]> {
   const blocked: string[] = [];
   await page.route('**/*', async (route) => {
     const url = route.request().url();
-    if (url.startsWith('data:') || url.startsWith('about:')) {
+    if (LOCAL_SCHEMES.some((scheme) => url.startsWith(scheme))) {
       await route.continue();
     } else {
       blocked.push(url);

@@ -69,7 +69,7 @@ function strokeBoxes(
 
 /**
  * Draws the pyramid levels side by side at their true relative sizes, as
- * P-Net sees them, and labels each with its scale.
+ * P-Net scans them, and labels each with its scale.
  */
 function drawPyramid(
   context: SKRSContext2D,

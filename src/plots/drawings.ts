@@ -160,6 +160,7 @@ export async function drawEmbeddingStrip(
   if (embedding.length === 0) throw new RangeError('the embedding is empty');
   const canvas = blankCanvas(width, height);
   const context = canvas.getContext('2d');
+
   let largest = 0;
   for (let k = 0; k < embedding.length; k++)
     largest = Math.max(largest, Math.abs(embedding[k]!));
@@ -167,6 +168,7 @@ export async function drawEmbeddingStrip(
   const top = 60;
   const cellWidth = (width - 2 * margin) / embedding.length;
   const cellHeight = height - top - margin - 24;
+
   for (let k = 0; k < embedding.length; k++) {
     context.fillStyle = divergingColour(
       largest > 0 ? embedding[k]! / largest : 0,
@@ -181,6 +183,7 @@ export async function drawEmbeddingStrip(
   context.strokeStyle = '#444444';
   context.lineWidth = 1;
   context.strokeRect(margin, top, width - 2 * margin, cellHeight);
+
   drawCaption(context, caption, margin, 38, 22, '#222222');
   drawCaption(
     context,

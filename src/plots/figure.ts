@@ -26,6 +26,8 @@ export interface Trace {
   readonly customdata?: readonly string[];
   readonly hovertemplate?: string;
   readonly texttemplate?: string;
+  readonly textposition?: 'inside' | 'outside' | 'auto' | 'none';
+  readonly cliponaxis?: boolean;
   readonly colorscale?: string | readonly (readonly [number, string])[];
   readonly showlegend?: boolean;
   readonly showscale?: boolean;

@@ -40,6 +40,8 @@ export function stageTimingsFigure(
         x: reversed.map((timing) => timing.seconds),
         y: reversed.map((timing) => timing.stage),
         text: reversed.map((timing) => `${timing.seconds.toFixed(3)} s`),
+        textposition: 'outside',
+        cliponaxis: false,
         marker: { color: '#2f6fd6' },
       },
     ],
@@ -49,7 +51,7 @@ export function stageTimingsFigure(
         'seconds per image',
         '',
       ),
-      margin: { l: 90, r: 30, t: 80, b: 60 },
+      margin: { l: 90, r: 90, t: 80, b: 60 },
     },
   };
 }

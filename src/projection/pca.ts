@@ -69,6 +69,38 @@ function normalize(vector: Float64Array): number {
 }
 
 /**
+ * Returns the dominant eigenvector of a symmetric matrix and its eigenvalue,
+ * by power iteration from a random start, with the sign chosen so that the
+ * largest coordinate is positive.
+ */
+function dominantEigenvector(
+  matrix: Float64Array[],
+  random: () => number,
+): { vector: Float64Array; eigenvalue: number } {
+  const dimension = matrix.length;
+  let vector: Float64Array = Float64Array.from({ length: dimension }, () =>
+    normalSample(random),
+  );
+  normalize(vector);
+  let eigenvalue = 0;
+  for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+    const next = multiply(matrix, vector);
+    eigenvalue = normalize(next);
+    let change = 0;
+    for (let k = 0; k < dimension; k++) change += (next[k]! - vector[k]!) ** 2;
+    vector = next;
+    if (change < TOLERANCE) break;
+  }
+
+  let largest = 0;
+  for (let k = 1; k < dimension; k++)
+    if (Math.abs(vector[k]!) > Math.abs(vector[largest]!)) largest = k;
+  if (vector[largest]! < 0)
+    for (let k = 0; k < dimension; k++) vector[k] = -vector[k]!;
+  return { vector, eigenvalue };
+}
+
+/**
  * Projects the rows on their first `components` principal components.
  * Each component's sign is fixed so that its largest coordinate is
  * positive, so the result does not depend on the random start vectors.
@@ -86,33 +118,17 @@ export function pca(rows: Rows, components = 2, seed = 1): PcaResult {
     throw new RangeError(
       `components must be an integer from 1 to ${dimension}, got ${components}`,
     );
+
   const mean = columnMeans(rows, dimension);
   const matrix = covariance(rows, mean, dimension);
   let trace = 0;
   for (let k = 0; k < dimension; k++) trace += matrix[k]![k]!;
+
   const random = seededRandom(seed);
   const axes: Float64Array[] = [];
   const variances: number[] = [];
   for (let c = 0; c < components; c++) {
-    let vector: Float64Array = Float64Array.from({ length: dimension }, () =>
-      normalSample(random),
-    );
-    normalize(vector);
-    let eigenvalue = 0;
-    for (let iteration = 0; iteration < ITERATIONS; iteration++) {
-      const next = multiply(matrix, vector);
-      eigenvalue = normalize(next);
-      let change = 0;
-      for (let k = 0; k < dimension; k++)
-        change += (next[k]! - vector[k]!) ** 2;
-      vector = next;
-      if (change < TOLERANCE) break;
-    }
-    let largest = 0;
-    for (let k = 1; k < dimension; k++)
-      if (Math.abs(vector[k]!) > Math.abs(vector[largest]!)) largest = k;
-    if (vector[largest]! < 0)
-      for (let k = 0; k < dimension; k++) vector[k] = -vector[k]!;
+    const { vector, eigenvalue } = dominantEigenvector(matrix, random);
     // Deflate: remove this component so the next iteration finds the next one.
     for (let i = 0; i < dimension; i++)
       for (let j = 0; j < dimension; j++)
@@ -120,6 +136,7 @@ export function pca(rows: Rows, components = 2, seed = 1): PcaResult {
     axes.push(vector);
     variances.push(trace > 0 ? eigenvalue / trace : 0);
   }
+
   const points = rows.map((row) =>
     axes.map((axis) => {
       let sum = 0;

@@ -1,5 +1,5 @@
 /**
- * How well a layout separates people: the silhouette score and the
+ * Measures of how well a layout separates people: the silhouette score and the
  * leave-one-out k-nearest-neighbour accuracy, both with Euclidean distance.
  */
 import { checkRows, type Rows } from './vectors';
@@ -80,9 +80,11 @@ export function knnAccuracy(
     const votes = new Map<string, number>();
     for (const { j } of neighbours)
       votes.set(labels[j]!, (votes.get(labels[j]!) ?? 0) + 1);
-    const most = Math.max(...votes.values());
+    const maxVotes = Math.max(...votes.values());
     // Neighbours are sorted, so the first one with a top label breaks ties.
-    const winner = neighbours.find(({ j }) => votes.get(labels[j]!) === most)!;
+    const winner = neighbours.find(
+      ({ j }) => votes.get(labels[j]!) === maxVotes,
+    )!;
     if (labels[winner.j] === labels[i]) correct++;
   }
   return correct / rows.length;

@@ -58,7 +58,7 @@ function arrayField<T>(value: unknown, key: string): T[] | undefined {
   return Array.isArray(field) && field.length > 0 ? (field as T[]) : undefined;
 }
 
-/** Where the verification data came from, and the data. */
+/** Scored pairs and ROC of one verification run. */
 interface VerificationData {
   readonly pairs: readonly ScoredPair[];
   readonly roc: RocSummary;

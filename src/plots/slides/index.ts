@@ -31,7 +31,7 @@ export interface SlideFigureOptions {
   readonly pipeline?: PipelineOptions;
 }
 
-/** What a run wrote, skipped and measured. */
+/** Figures written and skipped by a run, and the separation it measured. */
 export interface SlideFigureReport {
   readonly written: readonly string[];
   readonly skipped: readonly SkippedFigure[];

@@ -151,14 +151,16 @@ export async function writeSampleFigures(
   );
   const recognizer = new Recognizer(gallery, { limits, metric: 'l2' });
 
-  const shown = photos[STAGES_SAMPLE - 1]!;
+  const annotated = photos[STAGES_SAMPLE - 1]!;
   await slides.writeDrawing(
     'stages.png',
     await annotateImage(
-      shown.image,
-      shown.faces.map((face) => recognizer.identify(face)),
+      annotated.image,
+      annotated.faces.map((face) => recognizer.identify(face)),
       'png',
     ),
+    // A full photo in PNG: 1024 pixels keeps the file near 300 KB.
+    1024,
   );
   await writeCascade(slides, pipeline, enrolled);
   await writeLandmarks68(slides, landmarkPipeline, enrolled);

@@ -35,12 +35,16 @@ export class SlideFolder {
   }
 
   /**
-   * Writes a PNG drawn on a canvas, shrunk to at most 1280 pixels wide and
-   * stored with a 256-colour palette to keep photo figures small.
+   * Writes a PNG drawn on a canvas, shrunk to at most `maxWidth` pixels wide
+   * and stored with a 256-colour palette to keep photo figures small.
    */
-  async writeDrawing(file: string, png: Buffer): Promise<void> {
+  async writeDrawing(
+    file: string,
+    png: Buffer,
+    maxWidth: number = SLIDE_SIZE.width,
+  ): Promise<void> {
     const small = await sharp(png)
-      .resize({ width: SLIDE_SIZE.width, withoutEnlargement: true })
+      .resize({ width: maxWidth, withoutEnlargement: true })
       .png({ palette: true, quality: 90, effort: 8 })
       .toBuffer();
     await this.save(file, small);
