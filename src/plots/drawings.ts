@@ -187,7 +187,7 @@ export async function drawEmbeddingStrip(
   drawCaption(context, caption, margin, 38, 22, '#222222');
   drawCaption(
     context,
-    `${embedding.length} numbers, blue < 0 < red, strongest ±${largest.toFixed(3)}`,
+    `${embedding.length} numbers, blue below 0, red above 0, largest magnitude ${largest.toFixed(3)}`,
     margin,
     height - margin + 4,
     14,

@@ -21,7 +21,6 @@ export interface TsneOptions {
 
 const EARLY_EXAGGERATION = 12;
 const EXAGGERATION_ITERATIONS = 250;
-const LEARNING_RATE = 200;
 const MIN_GAIN = 0.01;
 
 function squaredDistances(rows: Rows, dimension: number): Float64Array {
@@ -122,6 +121,9 @@ export function tsne(rows: Rows, options: TsneOptions = {}): number[][] {
     { length: n * components },
     () => 1e-4 * normalSample(random),
   );
+  // A fixed large learning rate makes small layouts diverge, so it grows
+  // with the number of points: n / 48, at least 50.
+  const learningRate = Math.max(n / (4 * EARLY_EXAGGERATION), 50);
   const velocity = new Float64Array(n * components);
   const gains = new Float64Array(n * components).fill(1);
   const gradient = new Float64Array(n * components);
@@ -172,7 +174,7 @@ export function tsne(rows: Rows, options: TsneOptions = {}): number[][] {
       );
       velocity[index] =
         momentum * velocity[index]! -
-        LEARNING_RATE * gains[index]! * gradient[index]!;
+        learningRate * gains[index]! * gradient[index]!;
       layout[index]! += velocity[index]!;
     }
 
