@@ -26,7 +26,8 @@ export interface Trace {
   readonly customdata?: readonly string[];
   readonly hovertemplate?: string;
   readonly texttemplate?: string;
-  readonly textposition?: 'inside' | 'outside' | 'auto' | 'none';
+  /** Bars: `inside`, `outside`, `auto`, `none`; scatter text: `top right` and the like. */
+  readonly textposition?: string;
   readonly cliponaxis?: boolean;
   readonly colorscale?: string | readonly (readonly [number, string])[];
   readonly showlegend?: boolean;

@@ -192,6 +192,7 @@ export function accuracyThresholdFigure(
         text: [
           `best ${(100 * accuracies[best]!).toFixed(1)}% at ${thresholds[best]!.toFixed(2)}`,
         ],
+        textposition: 'top right',
         marker: { size: 10, color: '#222222' },
         showlegend: false,
       },
@@ -216,7 +217,7 @@ export function accuracyThresholdFigure(
           xref: 'x',
           yref: 'paper',
           showarrow: false,
-          xanchor: 'left',
+          xanchor: 'right',
         },
       ],
       showlegend: false,

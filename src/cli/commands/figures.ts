@@ -20,12 +20,12 @@ interface FiguresFlags extends PipelineFlags {
 export function figuresCommand(): Command {
   const command = new Command('figures')
     .description(
-      'regenerate every figure the slides use (PNG, 1280 pixels wide) into one folder',
+      'regenerate every figure the slides use, as PNG files, into one folder',
     )
     .option('--out <dir>', 'output folder', join('slides', 'figures'))
     .option(
       '--eval-lfw <file>',
-      'result of facelab eval lfw (default: score the LFW View 1 test pairs)',
+      'result of facelab eval lfw; when missing, the LFW View 1 test pairs are scored',
       join('facelab-output', 'eval-lfw.json'),
     )
     .option(

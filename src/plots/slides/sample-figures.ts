@@ -4,6 +4,7 @@
  * MTCNN cascade, 68 landmarks, aligned faces, one embedding, a distance
  * matrix, and the time of each stage.
  */
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -212,7 +213,7 @@ export async function writeSampleFigures(
         seconds: mean[stage],
       })),
       `mean of the ${photos.length} face-api sample photos, ` +
-        `${pipeline.detector.name} detector, ${pipeline.runtime.backend} backend, no cache`,
+        `${pipeline.detector.name} detector, ${pipeline.runtime.backend} backend, ${cpus().length} CPU cores, no cache`,
     ),
   );
 }
