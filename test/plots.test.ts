@@ -450,6 +450,30 @@ describe.skipIf(!folder)('figures from LFW embeddings', () => {
     expect(svg).toContain('genuine (same person)');
   });
 
+  it('exports a 3-D projection', async () => {
+    const layout = umap(
+      faces.map((face) => face.embedding),
+      { neighbors: 5, components: 3 },
+    );
+    const figure = embeddingSpaceFigure(
+      faces.map((face, i) => ({
+        label: face.label,
+        position: layout[i]!,
+        thumbnail: face.thumbnail,
+      })),
+      '3-D UMAP of 6 LFW people',
+    );
+    expect(figure.data[0]!.type).toBe('scatter3d');
+    // Plotly draws 3-D plots with WebGL, which headless Chromium runs in software.
+    const png = await exporter.render(figure, {
+      format: 'png',
+      width: 640,
+      height: 480,
+    });
+    expect(await imageSize(png)).toMatchObject({ width: 640, height: 480 });
+    expect(await distinctColours(png)).toBeGreaterThan(50);
+  });
+
   it('rejects a zero width', async () => {
     await expect(
       exporter.render(figures.roc!, { format: 'png', width: 0 }),
