@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,7 +38,11 @@ import {
   robustnessFigure,
   type RobustnessPoint,
 } from '../src/plots/identification';
-import { notebookFigureHtml, showFigure } from '../src/plots/notebook';
+import {
+  notebookFigureHtml,
+  resendPlotly,
+  showFigure,
+} from '../src/plots/notebook';
 import { searchTimeFigure, stageTimingsFigure } from '../src/plots/performance';
 import { writeStoredResultFigures } from '../src/plots/slides/data-figures';
 import { SlideFolder } from '../src/plots/slides/writer';
@@ -54,6 +59,9 @@ import { umap } from '../src/projection/umap';
 import { lfwFolder, samplePhoto } from './helpers/datasets';
 
 const folder = lfwFolder();
+
+/** Debian's nbconvert (package jupyter-nbconvert), which exports notebooks to HTML. */
+const NBCONVERT = '/usr/bin/jupyter-nbconvert';
 
 /** Number of distinct RGBA colours in an encoded image. */
 async function distinctColours(image: Buffer): Promise<number> {
@@ -479,6 +487,60 @@ describe.skipIf(!folder)('figures from LFW embeddings', () => {
       exporter.render(figures.roc!, { format: 'png', width: 0 }),
     ).rejects.toThrow(/width must be an integer/);
   });
+
+  it.skipIf(!existsSync(NBCONVERT))(
+    'exports a notebook offline under 6 MB',
+    async () => {
+      // A notebook whose five cells each displayed one figure, as showFigure does.
+      resendPlotly();
+      const shown = [
+        figures.histogram!,
+        figures.roc!,
+        figures.projection!,
+        figures.matrix!,
+        figures.timings!,
+      ];
+      const cells = shown.map((figure, i) => ({
+        cell_type: 'code',
+        execution_count: i + 1,
+        id: `cell-${i + 1}`,
+        metadata: {},
+        source: [`showFigure(figures[${i}]);`],
+        outputs: [
+          {
+            output_type: 'display_data',
+            metadata: {},
+            data: { 'text/html': notebookFigureHtml(figure) },
+          },
+        ],
+      }));
+      const work = mkdtempSync(join(tmpdir(), 'facelab-notebook-'));
+      const notebook = join(work, 'figures.ipynb');
+      writeFileSync(
+        notebook,
+        JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }),
+      );
+      execFileSync(NBCONVERT, ['--to', 'html', notebook], { stdio: 'pipe' });
+      const exported = join(work, 'figures.html');
+      expect(readFileSync(exported).length).toBeLessThan(6 * 1024 * 1024);
+
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const blocked = await blockNetwork(page);
+        await page.goto(`file://${exported}`);
+        await page.waitForFunction(
+          "document.querySelectorAll('.js-plotly-plot').length === 5 && " +
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5",
+          undefined,
+          { timeout: 60_000 },
+        );
+        expect(blocked).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   it('renders five figures offline under 6 MB', async () => {
     const html = standaloneHtml([

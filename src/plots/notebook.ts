@@ -21,12 +21,18 @@ let plotlySent = false;
  *
  * NOTE: plotly.js travels with the first figure's cell output. Clearing or
  * rerunning that cell alone removes plotly.js from the saved notebook, so
- * restart the kernel and run all cells before exporting it.
+ * restart the kernel and run all cells (or call {@link resendPlotly})
+ * before exporting it.
  */
 export function notebookFigureHtml(figure: Figure, height = 560): string {
   const head = plotlySent ? '' : plotlyScripts();
   plotlySent = true;
   return head + figureDiv(figure, height);
+}
+
+/** Makes the next figure send plotly.js again, for example after its cell was cleared. */
+export function resendPlotly(): void {
+  plotlySent = false;
 }
 
 /**
