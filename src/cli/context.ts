@@ -10,7 +10,7 @@ import { BACKEND_NAMES, type BackendName } from '../backend/backend';
 import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
 import { bandLimitsFor } from '../models/calibration';
 import { validateBandLimits, type BandLimits } from '../output/bands';
-import { FacePipeline } from '../pipeline';
+import { FacePipeline, type PipelineOptions } from '../pipeline';
 import { Gallery } from '../prediction/gallery';
 import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
@@ -129,11 +129,9 @@ export function addPredictionOptions(command: Command): Command {
     );
 }
 
-/** Builds the pipeline from the command-line options. */
-export async function createPipeline(
-  flags: PipelineFlags,
-): Promise<FacePipeline> {
-  return FacePipeline.create({
+/** Converts the command-line options to pipeline options. */
+export function pipelineOptions(flags: PipelineFlags): PipelineOptions {
+  return {
     detector: flags.detector,
     detectionMaxSide: flags.maxSide,
     landmarks68: flags.landmarks68 === true,
@@ -145,7 +143,14 @@ export async function createPipeline(
           ? resolve(flags.cache)
           : undefined,
     ...(flags.backend !== undefined && { backend: flags.backend }),
-  });
+  };
+}
+
+/** Builds the pipeline from the command-line options. */
+export async function createPipeline(
+  flags: PipelineFlags,
+): Promise<FacePipeline> {
+  return FacePipeline.create(pipelineOptions(flags));
 }
 
 const warnedUncalibrated = new Set<string>();

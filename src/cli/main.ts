@@ -12,6 +12,7 @@ import { createLogger } from '../log';
 import { demoCommand } from './commands/demo';
 import { enrollCommand } from './commands/enroll';
 import { evalCommand } from './commands/eval';
+import { figuresCommand } from './commands/figures';
 import { galleryCommand } from './commands/gallery';
 import { identifyCommand } from './commands/identify';
 
@@ -41,7 +42,8 @@ export function createProgram(): Command {
     .addCommand(enrollCommand())
     .addCommand(identifyCommand())
     .addCommand(galleryCommand())
-    .addCommand(evalCommand());
+    .addCommand(evalCommand())
+    .addCommand(figuresCommand());
   exitTwoOnUsageErrors(program);
   return program;
 }

@@ -2,36 +2,12 @@
  * Draws recognition results on a photo: each face's box and landmarks, and a
  * label with its distance, coloured by band.
  */
-import { join, dirname } from 'node:path';
-
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
 
 import type { RgbImage } from '../input/image';
 import type { Band } from '../output/bands';
 import { UNKNOWN, type FaceResult } from '../output/result';
-
-/**
- * Font family registered from the `dejavu-fonts-ttf` package, so text renders
- * on machines without fonts.
- * NOTE: DejaVu Sans has no CJK or emoji glyphs, so such labels are drawn as
- * empty boxes.
- */
-const FONT_FAMILY = 'facelab-sans';
-
-let fontRegistered = false;
-
-function registerFont(): void {
-  if (fontRegistered) return;
-  const folder = join(
-    dirname(require.resolve('dejavu-fonts-ttf/package.json')),
-    'ttf',
-  );
-  GlobalFonts.registerFromPath(
-    join(folder, 'DejaVuSans-Bold.ttf'),
-    FONT_FAMILY,
-  );
-  fontRegistered = true;
-}
+import { FONT_FAMILY, imageCanvas } from './canvas';
 
 /** Colour of each band: green for confident, through amber, to red for far. */
 export const BAND_COLOURS: Record<Band, string> = {
@@ -71,18 +47,8 @@ export async function annotateImage(
   faces: readonly FaceResult[],
   format: 'jpeg' | 'png' = 'jpeg',
 ): Promise<Buffer> {
-  registerFont();
-  const canvas = createCanvas(image.width, image.height);
+  const canvas = imageCanvas(image);
   const context = canvas.getContext('2d');
-  const pixels = context.createImageData(image.width, image.height);
-  const rgba = pixels.data;
-  for (let i = 0, j = 0; i < image.data.length; i += 3, j += 4) {
-    rgba[j] = image.data[i]!;
-    rgba[j + 1] = image.data[i + 1]!;
-    rgba[j + 2] = image.data[i + 2]!;
-    rgba[j + 3] = 255;
-  }
-  context.putImageData(pixels, 0, 0);
 
   const unit = Math.max(
     1,
