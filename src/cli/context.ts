@@ -10,7 +10,7 @@ import { BACKEND_NAMES, type BackendName } from '../backend/backend';
 import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
 import { bandLimitsFor } from '../models/calibration';
 import { validateBandLimits, type BandLimits } from '../output/bands';
-import { FacePipeline } from '../pipeline';
+import { FacePipeline, type PipelineOptions } from '../pipeline';
 import { Gallery } from '../prediction/gallery';
 import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
@@ -39,7 +39,8 @@ export interface PredictionFlags {
 // Parsers raise InvalidArgumentError, so that commander names the option in
 // its message and the program exits with the usage-error code 2.
 
-function parsePositiveNumber(value: string): number {
+/** Parses a number above 0, for options such as `--threshold`. */
+export function parsePositiveNumber(value: string): number {
   const number = Number(value);
   if (!(number > 0))
     throw new InvalidArgumentError('Expected a positive number.');
@@ -124,11 +125,9 @@ export function addPredictionOptions(command: Command): Command {
     );
 }
 
-/** Builds the pipeline from the command-line options. */
-export async function createPipeline(
-  flags: PipelineFlags,
-): Promise<FacePipeline> {
-  return FacePipeline.create({
+/** Converts the command-line options to pipeline options. */
+export function pipelineOptionsOf(flags: PipelineFlags): PipelineOptions {
+  return {
     detector: flags.detector,
     detectionMaxSide: flags.maxSide,
     landmarks68: flags.landmarks68 === true,
@@ -139,7 +138,14 @@ export async function createPipeline(
           ? resolve(flags.cache)
           : undefined,
     ...(flags.backend !== undefined && { backend: flags.backend }),
-  });
+  };
+}
+
+/** Builds the pipeline from the command-line options. */
+export async function createPipeline(
+  flags: PipelineFlags,
+): Promise<FacePipeline> {
+  return FacePipeline.create(pipelineOptionsOf(flags));
 }
 
 const warnedUncalibrated = new Set<string>();

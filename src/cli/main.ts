@@ -14,6 +14,7 @@ import { enrollCommand } from './commands/enroll';
 import { evalCommand } from './commands/eval';
 import { galleryCommand } from './commands/gallery';
 import { identifyCommand } from './commands/identify';
+import { serveCommand } from './commands/serve';
 
 const log = createLogger('cli');
 
@@ -41,7 +42,8 @@ export function createProgram(): Command {
     .addCommand(enrollCommand())
     .addCommand(identifyCommand())
     .addCommand(galleryCommand())
-    .addCommand(evalCommand());
+    .addCommand(evalCommand())
+    .addCommand(serveCommand());
   exitTwoOnUsageErrors(program);
   return program;
 }
