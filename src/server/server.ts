@@ -118,10 +118,7 @@ export async function startServer(
       maxUploadBytes: options.maxUploadBytes,
     };
     const server = createServer(
-      createRequestHandler(
-        context,
-        defaultStaticFolders(options.warmupFolder),
-      ),
+      createRequestHandler(context, defaultStaticFolders(options.warmupFolder)),
     );
     const port = await listen(server, options.host, options.port);
     const host = options.host.includes(':')

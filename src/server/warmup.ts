@@ -191,9 +191,7 @@ export async function prepareWarmup(
     const target = join(peopleFolder, person.label);
     await mkdir(target, { recursive: true });
     const bytes = await cropSample(person.from, person.crop);
-    await sharp(bytes)
-      .jpeg({ quality: 92 })
-      .toFile(join(target, person.from));
+    await sharp(bytes).jpeg({ quality: 92 }).toFile(join(target, person.from));
   }
   await mkdir(join(folder, 'images'), { recursive: true });
   const slides: WarmupSlide[] = [];

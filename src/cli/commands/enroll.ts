@@ -44,11 +44,7 @@ export function enrollCommand(): Command {
     );
   addPipelineOptions(command);
   return command.action(
-    async (
-      label: string | undefined,
-      images: string[],
-      flags: EnrollFlags,
-    ) => {
+    async (label: string | undefined, images: string[], flags: EnrollFlags) => {
       if (flags.fromFolder !== undefined && label !== undefined) {
         command.error(
           'error: pass either --from-folder or a label with images, not both',

@@ -121,7 +121,10 @@ export function serveCommand(): Command {
       '--people <folder>',
       'labelled folder (one sub-folder per person) enrolled when the gallery file does not exist (default: the warm-up people)',
     )
-    .option('--no-people', 'start with an empty gallery when the file is missing')
+    .option(
+      '--no-people',
+      'start with an empty gallery when the file is missing',
+    )
     .option(
       '--warmup-dir <folder>',
       'folder the warm-up images are prepared in',
