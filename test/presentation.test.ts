@@ -29,7 +29,7 @@ const COUNT_BAND_PIXELS = `(() => {
   return count;
 })()`;
 
-/** Whether a URL stays on this machine (loopback, or in-page data and blob URLs). */
+/** Checks that a URL stays on this machine (loopback, or in-page data and blob URLs). */
 function isLocal(url: string): boolean {
   const { protocol, hostname } = new URL(url);
   if (protocol === 'data:' || protocol === 'blob:') return true;

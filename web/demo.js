@@ -1,7 +1,7 @@
 // The live demo: the camera image with boxes, landmarks and names drawn in
 // real time, and one-shot enrollment of the person in front of the camera.
 // One frame at a time goes to /api/identify: the next is sent only after
-// the answer, so a slow server is never flooded.
+// the response arrives, so a slow server is never flooded.
 import { announceFaces, drawFaces, identify, readJson } from '/web/draw.js';
 
 const video = document.getElementById('video');
@@ -54,7 +54,7 @@ function render() {
   requestAnimationFrame(render);
 }
 
-/** Sends one frame at a time; waits for each answer, and for Retry-After on 503. */
+/** Sends one frame at a time, waiting for each response, and for Retry-After on 503. */
 async function identifyLoop() {
   for (;;) {
     try {

@@ -41,23 +41,23 @@ export function drawFaces(context, faces) {
 
     const text = describeFace(face);
     const textWidth = context.measureText(text).width;
+    // Keep the caption inside the canvas when the box touches an edge.
     const top = Math.max(fontSize + 6, y);
-    context.fillStyle = colour;
-    context.fillRect(
-      x - line / 2,
-      top - fontSize - 6,
-      textWidth + 10,
-      fontSize + 6,
+    const left = Math.max(
+      0,
+      Math.min(x - line / 2, context.canvas.width - textWidth - 10),
     );
+    context.fillStyle = colour;
+    context.fillRect(left, top - fontSize - 6, textWidth + 10, fontSize + 6);
     context.fillStyle = '#ffffff';
-    context.fillText(text, x + 5, top - 3);
+    context.fillText(text, left + 5, top - 3);
   }
   context.restore();
 }
 
 /**
  * Writes the faces to a visually hidden live region, for screen readers and
- * for tests: `data-labels` holds the labels as JSON.
+ * for tests: `data-labels` contains the labels as JSON.
  */
 export function announceFaces(region, faces) {
   region.dataset.labels = JSON.stringify(faces.map((face) => face.label));

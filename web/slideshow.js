@@ -42,7 +42,7 @@ let slides = [];
 let index = 0;
 let paused = false;
 let timer;
-let shown = 0;
+let shownCount = 0;
 
 /** Loads an image and its prediction; both are kept, so a second visit is instant. */
 async function load(slide) {
@@ -78,9 +78,9 @@ async function show(position) {
     context.drawImage(bitmap, 0, 0);
     drawFaces(context, result.faces);
     announceFaces(region, result.faces);
-    shown++;
+    shownCount++;
     figure.dataset.state = 'shown';
-    figure.dataset.shown = String(shown);
+    figure.dataset.shown = String(shownCount);
     showStatus(
       `${position + 1} / ${slides.length}${paused ? ' (paused)' : ''}` +
         (interval.warning ? ` ${interval.warning}` : ''),

@@ -1,6 +1,6 @@
 /**
  * Enrollment from a labelled folder: each sub-folder is one person, named by
- * the sub-folder, and holds photos of that person. This is how a gallery for
+ * the sub-folder, and contains photos of that person. This is how a gallery for
  * a talk is prepared from a folder of photos.
  */
 import { readdir, stat } from 'node:fs/promises';

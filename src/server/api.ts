@@ -24,7 +24,7 @@ const log = createLogger('server');
 /** Seconds a client is asked to wait after a 503 from a full queue. */
 const RETRY_AFTER_SECONDS = 1;
 
-/** What the API handlers share: the loaded models, the gallery and the queue. */
+/** State shared by the API handlers: the loaded models, the gallery and the queue. */
 export interface ApiContext {
   readonly pipeline: FacePipeline;
   readonly recognizer: Recognizer;

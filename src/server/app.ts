@@ -79,7 +79,7 @@ function requireMethod(request: IncomingMessage, allowed: string): void {
   if (!accepted.includes(method)) throw methodNotAllowed(method, allowed);
 }
 
-/** The part of the raw request target before `?`, still percent-encoded. */
+/** Returns the part of the raw request target before `?`, still percent-encoded. */
 function rawPathOf(request: IncomingMessage): string {
   const target = request.url ?? '/';
   const end = target.indexOf('?');
@@ -172,11 +172,11 @@ export function createRequestHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     const start = performance.now();
-    const what = `${request.method} ${request.url}`;
+    const requestLine = `${request.method} ${request.url}`;
     let failure: string | undefined;
     response.on('finish', () => {
       const ms = (performance.now() - start).toFixed(0);
-      const line = `${what} ${response.statusCode} ${ms} ms${failure === undefined ? '' : `: ${failure}`}`;
+      const line = `${requestLine} ${response.statusCode} ${ms} ms${failure === undefined ? '' : `: ${failure}`}`;
       if (response.statusCode >= 500) log.error(line);
       else if (response.statusCode >= 400) log.warn(line);
       else log.info(line);

@@ -4,9 +4,9 @@ import type { IncomingMessage } from 'node:http';
 import { ApiError } from './errors';
 
 /**
- * Factor of the upload limit up to which an oversized body is still read and
- * discarded, so that the client receives the 413 response; beyond it the
- * connection is closed.
+ * Multiple of the upload limit up to which an oversized body is read and
+ * discarded, so that the client receives the 413 response. Beyond it the
+ * server closes the connection.
  */
 const DRAIN_FACTOR = 4;
 

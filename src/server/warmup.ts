@@ -22,7 +22,7 @@ export const WARMUP_MANIFEST = resolve(
   'manifest.json',
 );
 
-/** Longest side, in pixels, of a prepared image: larger photos only slow detection. */
+/** Maximum side, in pixels, of a prepared image, because larger photos only slow detection. */
 const MAX_SIDE = 1280;
 
 /** Side of one block of a pixelated image, in pixels of the crop. */

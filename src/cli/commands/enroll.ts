@@ -64,7 +64,7 @@ export function enrollCommand(): Command {
       try {
         const gallery = await openGallery(flags.gallery, pipeline);
         let report: EnrollmentReport;
-        let who: string;
+        let enrolledWho: string;
         if (flags.fromFolder !== undefined) {
           const before = new Set(gallery.labels().map((entry) => entry.label));
           report = await enrollLabelledFolder(
@@ -75,7 +75,7 @@ export function enrollCommand(): Command {
           const added = gallery
             .labels()
             .filter((entry) => !before.has(entry.label)).length;
-          who = `${count(added, 'new person', 'new people')} from ${flags.fromFolder}`;
+          enrolledWho = `${count(added, 'new person', 'new people')} from ${flags.fromFolder}`;
         } else {
           report = await enrollPhotos(
             pipeline,
@@ -83,12 +83,12 @@ export function enrollCommand(): Command {
             label!,
             await expandImagePaths(images),
           );
-          who = `"${label!.trim()}"`;
+          enrolledWho = `"${label!.trim()}"`;
         }
         if (report.enrolled > 0) await saveGallery(gallery, flags.gallery);
         const people = gallery.labels().length;
         process.stdout.write(
-          `enrolled ${report.enrolled} photo(s) of ${who} into ${flags.gallery} (gallery: ${count(people, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')})\n`,
+          `enrolled ${report.enrolled} photo(s) of ${enrolledWho} into ${flags.gallery} (gallery: ${count(people, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')})\n`,
         );
         if (report.failed + report.withoutFace > 0) process.exitCode = 1;
       } finally {
