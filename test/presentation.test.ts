@@ -194,6 +194,28 @@ describe('live demo', () => {
   });
 });
 
+describe('live demo without a camera', () => {
+  it('explains a denied camera', async () => {
+    const context = await browser.newContext();
+    // The fake-camera flags grant every request, so the page's own check
+    // meets the error a browser raises when the user denies the camera.
+    await context.addInitScript(
+      "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));",
+    );
+    context.on('request', (request) => requested.push(request.url()));
+    const page = await context.newPage();
+    await page.goto(`${base}/demo`);
+    await page.locator('body[data-camera="unavailable"]').waitFor();
+    expect(await page.locator('#status').textContent()).toContain(
+      'Camera access was denied',
+    );
+    expect(await page.locator('#status').getAttribute('data-kind')).toBe(
+      'error',
+    );
+    await context.close();
+  });
+});
+
 describe('offline', () => {
   it('keeps every browser request on loopback', () => {
     expect(requested.length).toBeGreaterThan(10);

@@ -3,7 +3,7 @@
  * models for the whole file, the warm-up people enrolled at start, and
  * uploads of real photos and of broken files written at test time.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -190,9 +190,10 @@ describe('POST /api/identify', () => {
   });
 
   it('answers a burst beyond the queue with 503', async () => {
+    const small = await sharp(knownPhoto).resize({ width: 480 }).toBuffer();
     const responses = await Promise.all(
       Array.from({ length: 8 }, () =>
-        post('/api/identify', knownPhoto, 'image/jpeg'),
+        post('/api/identify', small, 'image/jpeg'),
       ),
     );
     const statuses = responses.map((response) => response.status);
@@ -425,5 +426,71 @@ describe('labelled folder enrollment', () => {
       { label: 'person-2', count: 1 },
       { label: 'person-3', count: 1 },
     ]);
+  });
+});
+
+describe('facelab serve', () => {
+  it('prints the URLs and stops on SIGTERM', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'facelab-serve-'));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        '--port',
+        '0',
+        '--no-people',
+        '--no-cache',
+        '--gallery',
+        join(folder, 'gallery.json'),
+        '--warmup-dir',
+        join(folder, 'warmup'),
+      ],
+      {
+        cwd: resolve(__dirname, '..'),
+        env: { ...process.env, FACELAB_LOG_LEVEL: 'info' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) =>
+      child.on('exit', (code) => done(code)),
+    );
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        const check = setInterval(() => {
+          const match = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+          if (match !== null) {
+            clearInterval(check);
+            done(match[1]!);
+          }
+        }, 100);
+        void exited.then((code) => {
+          clearInterval(check);
+          fail(
+            new Error(`serve exited with ${code} before listening: ${stderr}`),
+          );
+        });
+      });
+      expect(stdout).toContain(`${url}/slides/`);
+      expect(stdout).toContain(`${url}/slideshow`);
+      expect(stdout).toContain(`${url}/demo`);
+      const health = (await (
+        await fetch(`${url}/api/health`)
+      ).json()) as HealthBody;
+      expect(health.gallery.people).toBe(0);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('SIGTERM received');
+      expect(stderr).toContain('stopped');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -81,18 +81,24 @@ async function queued<T>(
   }
 }
 
-/** Checks the headers, then reads and analyses the uploaded image on the queue. */
-async function analyzeUpload(
+/** Checks the headers and reads the uploaded image, rejecting it at once when the queue is full. */
+async function readUpload(
   context: ApiContext,
   request: IncomingMessage,
-): Promise<ImageAnalysis> {
+): Promise<Buffer> {
   requireImageContentType(request);
-  // Reject before reading the body, so a burst of uploads is not held in memory.
+  // NOTE: a body is read before its queue slot is taken, so uploads that
+  // arrive together can each hold up to maxUploadBytes until the queue
+  // rejects them. Checking here rejects most of a burst before reading.
   if (context.queue.isFull) throw busy();
-  const bytes = await readBody(request, context.maxUploadBytes);
-  return queued(context, async () =>
-    context.pipeline.analyze(await decodeImage(bytes, 'upload')),
-  );
+  return readBody(request, context.maxUploadBytes);
+}
+
+async function analyzeBytes(
+  context: ApiContext,
+  bytes: Buffer,
+): Promise<ImageAnalysis> {
+  return context.pipeline.analyze(await decodeImage(bytes, 'upload'));
 }
 
 function gallerySummary(context: ApiContext) {
@@ -121,7 +127,8 @@ export async function handleIdentify(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const analysis = await analyzeUpload(context, request);
+  const bytes = await readUpload(context, request);
+  const analysis = await queued(context, () => analyzeBytes(context, bytes));
   const body: IdentifyResponse = {
     width: analysis.width,
     height: analysis.height,
@@ -140,19 +147,23 @@ export async function handleEnroll(
   query: URLSearchParams,
 ): Promise<void> {
   const label = validateLabel(query.get('label'));
-  const analysis = await analyzeUpload(context, request);
-  const face = largestFaceOf(analysis.faces);
-  if (face === undefined) {
-    throw new ApiError(
-      422,
-      'no-face',
-      'no face found in the image; use a photo where the face is visible, frontal and at least 20 pixels wide',
-    );
-  }
+  const bytes = await readUpload(context, request);
   const { gallery } = context.recognizer;
-  await queued(context, async () => {
-    gallery.add(label, face.embedding, 'upload');
+  // Analysis, the change and the save form one task, so a full queue cannot
+  // reject the save after the image was analysed.
+  const { analysis, face } = await queued(context, async () => {
+    const found = await analyzeBytes(context, bytes);
+    const largest = largestFaceOf(found.faces);
+    if (largest === undefined) {
+      throw new ApiError(
+        422,
+        'no-face',
+        'no face found in the image; use a photo where the face is visible, frontal and at least 20 pixels wide',
+      );
+    }
+    gallery.add(label, largest.embedding, 'upload');
     await saveGallery(gallery, context.galleryPath);
+    return { analysis: found, face: largest };
   });
   log.info(
     `enrolled "${label}" (${analysis.faces.length} face(s) in the image, largest used); gallery saved to ${context.galleryPath}`,

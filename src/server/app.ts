@@ -177,7 +177,9 @@ export function createRequestHandler(
     response.on('finish', () => {
       const ms = (performance.now() - start).toFixed(0);
       const line = `${requestLine} ${response.statusCode} ${ms} ms${failure === undefined ? '' : `: ${failure}`}`;
-      if (response.statusCode >= 500) log.error(line);
+      // A full queue (503) is expected under load, so it is a warning.
+      if (response.statusCode >= 500 && response.statusCode !== 503)
+        log.error(line);
       else if (response.statusCode >= 400) log.warn(line);
       else log.info(line);
     });
