@@ -178,8 +178,11 @@ describe('live demo', () => {
     await page.locator('#name').fill('Stage Guest');
     await page.locator('#enroll button').click();
     await page
-      .locator('#status', { hasText: 'Enrolled Stage Guest' })
+      .locator('#enroll-status', { hasText: /Enrolled Stage Guest|failed/ })
       .waitFor();
+    expect(await page.locator('#enroll-status').textContent()).toContain(
+      'Enrolled Stage Guest',
+    );
     await page.waitForFunction(
       "JSON.parse(document.getElementById('faces').dataset.labels || '[]').includes('Stage Guest')",
     );

@@ -7,6 +7,9 @@ import { announceFaces, drawFaces, identify, readJson } from '/web/draw.js';
 const video = document.getElementById('video');
 const canvas = document.getElementById('canvas');
 const status = document.getElementById('status');
+// Enrollment messages have their own line, so the next frame's status does
+// not overwrite them.
+const enrollStatus = document.getElementById('enroll-status');
 const region = document.getElementById('faces');
 const form = document.getElementById('enroll');
 const nameInput = document.getElementById('name');
@@ -19,9 +22,9 @@ if (new URLSearchParams(location.search).has('embedded')) {
 let faces = [];
 let frames = 0;
 
-function showStatus(text, kind = 'info') {
-  status.textContent = text;
-  status.dataset.kind = kind;
+function showStatus(text, kind = 'info', element = status) {
+  element.textContent = text;
+  element.dataset.kind = kind;
 }
 
 function sleep(ms) {
@@ -75,7 +78,7 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const label = nameInput.value.trim();
   if (label === '' || video.videoWidth === 0) return;
-  showStatus(`Enrolling ${label}…`);
+  showStatus(`Enrolling ${label}…`, 'info', enrollStatus);
   try {
     const response = await fetch(
       `/api/enroll?label=${encodeURIComponent(label)}`,
@@ -88,9 +91,11 @@ form.addEventListener('submit', async (event) => {
     const body = await readJson(response);
     showStatus(
       `Enrolled ${body.label} (${body.photos} photo(s)); the gallery has ${body.gallery.people} people.`,
+      'info',
+      enrollStatus,
     );
   } catch (error) {
-    showStatus(`Enrollment failed: ${error.message}`, 'error');
+    showStatus(`Enrollment failed: ${error.message}`, 'error', enrollStatus);
   }
 });
 

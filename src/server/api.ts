@@ -121,7 +121,7 @@ export function handleHealth(
   });
 }
 
-/** `POST /api/identify`: every face of the image with its label; no face gives `faces: []`. */
+/** `POST /api/identify`: every face of the image with its label, or `faces: []` for an image with no face. */
 export async function handleIdentify(
   context: ApiContext,
   request: IncomingMessage,
