@@ -19,6 +19,9 @@ import { prepareWarmup } from './warmup';
 
 const log = createLogger('server');
 
+/** Milliseconds that open requests get to finish when the server closes. */
+const CLOSE_GRACE_MS = 3000;
+
 /** Settings of {@link startServer}. */
 export interface ServerOptions {
   /** Interface to bind; `127.0.0.1` keeps the server off the network. */
@@ -135,6 +138,12 @@ export async function startServer(
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeIdleConnections();
+          // A live demo keeps its keep-alive connection busy, so open
+          // connections get a grace period and are then closed.
+          setTimeout(
+            () => server.closeAllConnections(),
+            CLOSE_GRACE_MS,
+          ).unref();
         });
         pipeline.dispose();
         log.info('stopped');
