@@ -48,7 +48,7 @@ export async function listLabelledFolder(
   } catch (error) {
     throw new Error(
       `${folder}: cannot read the labelled folder (${(error as Error).message}); ` +
-        'pass a folder whose sub-folders are named after the people and hold their photos',
+        'pass a folder whose sub-folders are named after the people and contain their photos',
     );
   }
   const people: LabelledPhotos[] = [];
@@ -103,14 +103,14 @@ export async function enrollPhotos(
   return report;
 }
 
-/** Enrolls every person of a labelled folder (see {@link listLabelledFolder}). */
-export async function enrollLabelledFolder(
+/** Enrolls every person listed by {@link listLabelledFolder}. */
+export async function enrollPeople(
   pipeline: FacePipeline,
   gallery: Gallery,
-  folder: string,
+  people: readonly LabelledPhotos[],
 ): Promise<EnrollmentReport> {
   const total: EnrollmentReport = { enrolled: 0, failed: 0, withoutFace: 0 };
-  for (const person of await listLabelledFolder(folder)) {
+  for (const person of people) {
     const report = await enrollPhotos(
       pipeline,
       gallery,
@@ -122,4 +122,13 @@ export async function enrollLabelledFolder(
     total.withoutFace += report.withoutFace;
   }
   return total;
+}
+
+/** Enrolls every person of a labelled folder (see {@link listLabelledFolder}). */
+export async function enrollLabelledFolder(
+  pipeline: FacePipeline,
+  gallery: Gallery,
+  folder: string,
+): Promise<EnrollmentReport> {
+  return enrollPeople(pipeline, gallery, await listLabelledFolder(folder));
 }

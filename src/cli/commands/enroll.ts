@@ -12,8 +12,9 @@ import {
 } from '../context';
 import { expandImagePaths } from '../files';
 import {
-  enrollLabelledFolder,
+  enrollPeople,
   enrollPhotos,
+  listLabelledFolder,
   type EnrollmentReport,
 } from '../labelled-folder';
 
@@ -60,18 +61,19 @@ export function enrollCommand(): Command {
           command.error('error: the label must not be empty');
         }
       }
+      // A bad folder is reported before the models load.
+      const folderPeople =
+        flags.fromFolder === undefined
+          ? undefined
+          : await listLabelledFolder(flags.fromFolder);
       const pipeline = await createPipeline(flags);
       try {
         const gallery = await openGallery(flags.gallery, pipeline);
         let report: EnrollmentReport;
         let enrolledWho: string;
-        if (flags.fromFolder !== undefined) {
+        if (folderPeople !== undefined) {
           const before = new Set(gallery.labels().map((entry) => entry.label));
-          report = await enrollLabelledFolder(
-            pipeline,
-            gallery,
-            flags.fromFolder,
-          );
+          report = await enrollPeople(pipeline, gallery, folderPeople);
           const added = gallery
             .labels()
             .filter((entry) => !before.has(entry.label)).length;
