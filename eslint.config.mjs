@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,6 +13,21 @@ export default tseslint.config(
       globals: { require: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['web/**/*.js', 'slides/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        ...globals.browser,
+        Reveal: 'readonly',
+        RevealNotes: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['slides/**/*.js'],
+    languageOptions: { sourceType: 'script' },
   },
   {
     rules: {

@@ -40,7 +40,8 @@ export interface PredictionFlags {
 // Parsers raise InvalidArgumentError, so that commander names the option in
 // its message and the program exits with the usage-error code 2.
 
-function parsePositiveNumber(value: string): number {
+/** Parses a number above 0, for options such as `--threshold`. */
+export function parsePositiveNumber(value: string): number {
   const number = Number(value);
   if (!(number > 0))
     throw new InvalidArgumentError('Expected a positive number.');

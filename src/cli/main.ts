@@ -15,6 +15,7 @@ import { evalCommand } from './commands/eval';
 import { figuresCommand } from './commands/figures';
 import { galleryCommand } from './commands/gallery';
 import { identifyCommand } from './commands/identify';
+import { serveCommand } from './commands/serve';
 
 const log = createLogger('cli');
 
@@ -43,7 +44,8 @@ export function createProgram(): Command {
     .addCommand(identifyCommand())
     .addCommand(galleryCommand())
     .addCommand(evalCommand())
-    .addCommand(figuresCommand());
+    .addCommand(figuresCommand())
+    .addCommand(serveCommand());
   exitTwoOnUsageErrors(program);
   return program;
 }
