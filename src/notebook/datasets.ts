@@ -4,8 +4,11 @@
  * still runs its other cells.
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 
 import { lfwFolderFromEnvironment, lfwImagePath } from '../datasets/lfw';
+import { centralFace } from '../evaluation/lfw-verification';
+import type { FacePipeline } from '../pipeline';
 
 /** Photos of one LFW person. */
 export interface PersonPhotos {
@@ -43,4 +46,32 @@ export function lfwPhotos(
     }
     return { name, photos };
   });
+}
+
+/** The embedding of the labelled face in one LFW photo. */
+export interface PhotoEmbedding {
+  readonly photo: string;
+  readonly embedding: Float32Array;
+}
+
+/**
+ * Embeds the face nearest the centre of each photo, the one LFW labels. A
+ * photo in which the detector finds no face is left out, with a message
+ * naming it.
+ */
+export async function embedCentralFaces(
+  pipeline: FacePipeline,
+  photos: readonly string[],
+): Promise<PhotoEmbedding[]> {
+  const embedded: PhotoEmbedding[] = [];
+  for (const photo of photos) {
+    const analysis = await pipeline.analyzeFile(photo);
+    const face = centralFace(analysis.faces, analysis.width, analysis.height);
+    if (face === undefined) {
+      process.stdout.write(`no face found in ${basename(photo)}, left out\n`);
+      continue;
+    }
+    embedded.push({ photo, embedding: face.embedding });
+  }
+  return embedded;
 }
