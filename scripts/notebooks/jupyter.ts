@@ -23,7 +23,7 @@ const KERNEL_PREFIX = join(PROJECT_ROOT, '.jupyter');
 export const KERNEL_NAME = 'tslab';
 
 /** nbconvert template that leaves out require.js and MathJax, which load from CDNs. */
-const OFFLINE_TEMPLATE = join(__dirname, 'offline', 'index.html.j2');
+const OFFLINE_TEMPLATE = join(__dirname, 'offline-html.j2');
 
 /** Default time limit of one cell, in seconds. */
 export const DEFAULT_CELL_TIMEOUT_SECONDS = 180;
@@ -172,7 +172,7 @@ export async function executeNotebook(
   const timeout = options.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
   const start = performance.now();
   const { code, stderr } = await runWithJupyterPath(
-    pythonCommand() ?? 'python3',
+    pythonCommand() ?? (process.platform === 'win32' ? 'python' : 'python3'),
     [join(__dirname, 'execute.py'), notebook, KERNEL_NAME, String(timeout)],
     options.echo ?? false,
   );
