@@ -28,7 +28,7 @@ import {
   readNotebook,
 } from './structure';
 
-function display(path: string): string {
+function relativeName(path: string): string {
   return relative(PROJECT_ROOT, path);
 }
 
@@ -41,11 +41,17 @@ function notebooksFrom(args: readonly string[]): string[] {
 /** Starts Jupyter Notebook on `notebooks/`, listening on 127.0.0.1 only. */
 function start(): void {
   registerKernel();
-  const child = spawn(
-    jupyterCommand(),
-    ['notebook', `--notebook-dir=${NOTEBOOK_FOLDER}`, '--ip=127.0.0.1'],
-    { env: jupyterEnvironment(), stdio: 'inherit' },
-  );
+  const args = [
+    'notebook',
+    `--notebook-dir=${NOTEBOOK_FOLDER}`,
+    '--ip=127.0.0.1',
+  ];
+  // Jupyter refuses to start as root, which is the usual user in containers.
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  const child = spawn(jupyterCommand(), args, {
+    env: jupyterEnvironment(),
+    stdio: 'inherit',
+  });
   child.on('error', (error) => {
     process.stderr.write(
       `could not start ${jupyterCommand()}: ${error.message}. Install Jupyter (see README, Notebooks).\n`,
@@ -65,7 +71,7 @@ async function check(args: readonly string[]): Promise<void> {
   registerKernel();
   const failed: string[] = [];
   for (const notebook of notebooksFrom(args)) {
-    const name = display(notebook);
+    const name = relativeName(notebook);
     const structure = checkNotebookStructure(readNotebook(notebook));
     if (structure.length > 0) {
       process.stderr.write(
@@ -110,7 +116,9 @@ async function html(args: readonly string[]): Promise<void> {
       : args;
   for (const notebook of notebooksFrom(rest)) {
     const file = await exportHtml(notebook, outFolder);
-    process.stdout.write(`${display(notebook)} -> ${display(file)}\n`);
+    process.stdout.write(
+      `${relativeName(notebook)} -> ${relativeName(file)}\n`,
+    );
   }
 }
 

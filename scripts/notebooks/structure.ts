@@ -1,15 +1,15 @@
 /**
- * Rules that keep every notebook readable by a learner working alone: it
- * opens with what they will learn and ends with things to try, every code
- * cell follows an explanation and stays short, and the code uses the
- * project's pipeline instead of defining its own.
+ * Rules that keep every notebook readable by a learner working alone. A
+ * notebook opens with what they will learn and ends with things to try.
+ * Every code cell follows an explanation, stays short and uses the project's
+ * pipeline instead of defining its own.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 
 import ts from 'typescript';
 
-/** Longest code cell allowed, in lines. */
+/** Maximum length of a code cell, in lines. */
 export const MAX_CODE_CELL_LINES = 30;
 
 /** Heading text required in the first cell. */

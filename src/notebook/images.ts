@@ -11,7 +11,7 @@ import { createRgbImage, type RgbImage } from '../input/image';
 /** JPEG quality of notebook pictures: small saved notebooks, no visible loss. */
 const JPEG_QUALITY = 85;
 
-/** Longest side, in pixels, of a picture shown in a notebook. */
+/** Maximum longest side, in pixels, of a picture shown in a notebook. */
 const DISPLAY_MAX_SIDE = 720;
 
 /**
