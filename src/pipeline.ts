@@ -78,7 +78,7 @@ export class FacePipeline {
     readonly embedder: FaceEmbedder,
     private readonly detectionMaxSide: number,
     private readonly landmarks68: Landmarks68Estimator | undefined,
-    cacheFolder: string | false,
+    private readonly cacheFolder: string | false,
   ) {
     const signature = JSON.stringify({
       detector: detector.name,
@@ -119,6 +119,20 @@ export class FacePipeline {
       landmarks68,
       options.cache ?? defaultCacheFolder(),
     );
+  }
+
+  /**
+   * Returns the options that rebuild this pipeline elsewhere, for example in
+   * a worker thread, with the backend that actually runs.
+   */
+  get options(): PipelineOptions {
+    return {
+      detector: this.detector.name as DetectorName,
+      detectionMaxSide: this.detectionMaxSide,
+      cache: this.cacheFolder,
+      backend: this.runtime.backend,
+      landmarks68: this.landmarks68 !== undefined,
+    };
   }
 
   /** Identifies the configuration in gallery files: embeddings of another one are not comparable. */

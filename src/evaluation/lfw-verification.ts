@@ -8,10 +8,9 @@
 import { performance } from 'node:perf_hooks';
 
 import { lfwImagePath } from '../datasets/lfw';
-import type { Landmarks5, Point } from '../detection/types';
-import { loadImage } from '../input/decode';
-import type { AnalyzedFace, FacePipeline } from '../pipeline';
+import type { FacePipeline } from '../pipeline';
 import { l2Distance } from '../prediction/distance';
+import { embedImages, type EmbedImagesOptions } from './embed-images';
 import { readPairs } from './pairs';
 import {
   crossValidate,
@@ -39,49 +38,20 @@ export interface LfwVerificationResult {
   readonly seconds: number;
 }
 
-/** Returns the face nearest the image centre, since LFW labels the centred face. */
-export function centralFace(
-  faces: readonly AnalyzedFace[],
-  width: number,
-  height: number,
-): AnalyzedFace | undefined {
-  let best: AnalyzedFace | undefined;
-  let bestDistance = Infinity;
-  for (const face of faces) {
-    const dx = face.box.x + face.box.width / 2 - width / 2;
-    const dy = face.box.y + face.box.height / 2 - height / 2;
-    const distance = Math.hypot(dx, dy);
-    if (distance < bestDistance) {
-      best = face;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function meanLandmarks(all: readonly Landmarks5[]): Landmarks5 {
-  const sums = Array.from({ length: 5 }, () => ({ x: 0, y: 0 }));
-  for (const landmarks of all) {
-    landmarks.forEach((point, i) => {
-      sums[i]!.x += point.x;
-      sums[i]!.y += point.y;
-    });
-  }
-  return sums.map((sum): Point => ({
-    x: sum.x / all.length,
-    y: sum.y / all.length,
-  })) as unknown as Landmarks5;
-}
+// Kept here too for callers that imported it from this module.
+export { centralFace } from './embed-images';
 
 /**
  * Embeds every image of a pairs file and scores each pair by L2 distance;
  * with a header of several folds, also runs k-fold cross-validation.
+ * `options.workers` above 1 spreads the embedding over worker threads.
  */
 export async function scoreLfwPairs(
   pipeline: FacePipeline,
   folder: string,
   pairsPath: string,
   onProgress?: (done: number, total: number) => void,
+  options: EmbedImagesOptions = {},
 ): Promise<LfwVerificationResult> {
   const start = performance.now();
   const { pairs, folds } = readPairs(pairsPath);
@@ -91,36 +61,14 @@ export async function scoreLfwPairs(
     paths.add(lfwImagePath(folder, pair.second.name, pair.second.index));
   }
 
-  // First pass: detect and embed; remember the landmarks of found faces.
-  const embeddings = new Map<string, Float32Array>();
-  const found: Landmarks5[] = [];
-  const missed: string[] = [];
-  let done = 0;
-  for (const path of paths) {
-    const analysis = await pipeline.analyzeFile(path);
-    const face = centralFace(analysis.faces, analysis.width, analysis.height);
-    if (face === undefined) missed.push(path);
-    else {
-      embeddings.set(path, face.embedding);
-      found.push(face.landmarks5);
-    }
-    onProgress?.(++done, paths.size);
-  }
+  const { embeddings, fallback } = await embedImages(
+    pipeline,
+    [...paths],
+    options,
+    onProgress,
+  );
 
-  // Second pass: the images with no detected face, at the mean landmarks.
-  if (missed.length > 0) {
-    if (found.length === 0)
-      throw new Error(`no face was detected in any image of ${pairsPath}`);
-    const fallback = meanLandmarks(found);
-    for (const path of missed) {
-      embeddings.set(
-        path,
-        await pipeline.embedAt(await loadImage(path), fallback),
-      );
-    }
-  }
-
-  const missedSet = new Set(missed);
+  const missedSet = new Set(fallback);
   let fallbackPairs = 0;
   const scored = pairs.map((pair) => {
     const a = lfwImagePath(folder, pair.first.name, pair.first.index);
@@ -139,7 +87,7 @@ export async function scoreLfwPairs(
     backend: pipeline.runtime.backend,
     pairs: scored,
     images: paths.size,
-    fallbackImages: missed.length,
+    fallbackImages: fallback.length,
     fallbackPairs,
     ...(folds > 1 && { crossValidation: crossValidate(scored) }),
     roc: rocCurve(scored),

@@ -5,9 +5,11 @@ import { Command } from 'commander';
 
 import { lfwFolderFromEnvironment } from '../../datasets/lfw';
 import { scoreLfwPairs } from '../../evaluation/lfw-verification';
+import { defaultWorkerCount } from '../../workers/pool';
 import {
   addPipelineOptions,
   createPipeline,
+  integerAtLeast,
   type PipelineFlags,
 } from '../context';
 import { Progress } from '../progress';
@@ -15,6 +17,7 @@ import { Progress } from '../progress';
 interface EvalLfwFlags extends PipelineFlags {
   pairs?: string;
   out: string;
+  workers: number;
 }
 
 function percent(value: number): string {
@@ -39,6 +42,12 @@ export function evalCommand(): Command {
       '--out <file>',
       'where the JSON result is written',
       join('facelab-output', 'eval-lfw.json'),
+    )
+    .option(
+      '--workers <count>',
+      'worker threads that embed images, each with its own copy of the models',
+      integerAtLeast(1),
+      defaultWorkerCount(),
     );
   addPipelineOptions(lfw);
   lfw.action(async (flags: EvalLfwFlags) => {
@@ -57,6 +66,7 @@ export function evalCommand(): Command {
           progress ??= new Progress('embedding LFW images', total);
           progress.advance();
         },
+        { workers: flags.workers },
       );
       await mkdir(dirname(flags.out), { recursive: true });
       await writeFile(flags.out, `${JSON.stringify(result)}\n`);
