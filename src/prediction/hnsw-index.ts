@@ -19,13 +19,14 @@ export interface HnswSettings {
 }
 
 /**
- * Default settings. NOTE: chosen with `npm run bench` on LFW embeddings of
- * face-api's 128-d model plus generated ones; the recall they give depends
- * on the data, and the benchmark reports it.
+ * Default settings. NOTE: `efConstruction` is kept low because hnswlib-node
+ * inserts on one thread, and 1,000,000 inserts at efConstruction 100 took
+ * several times longer than at 40 in a trial on 2 shared cores. The recall
+ * these settings give depends on the data; `npm run bench` reports it.
  */
 export const DEFAULT_HNSW_SETTINGS: HnswSettings = {
-  links: 16,
-  efConstruction: 100,
+  links: 12,
+  efConstruction: 40,
   efSearch: 64,
 };
 
@@ -42,6 +43,8 @@ export interface HnswHit {
 export class HnswIndex {
   private readonly index: HierarchicalNSW;
   private capacity: number;
+  /** Candidate list size of later searches; see {@link HnswSettings.efSearch}. */
+  efSearch: number;
 
   /**
    * @param metric - `l2` (Euclidean) or `cosine` (1 - cos), as in `distance.ts`.
@@ -52,9 +55,10 @@ export class HnswIndex {
     readonly metric: Metric,
     readonly dimension: number,
     capacity: number,
-    private readonly settings: HnswSettings = DEFAULT_HNSW_SETTINGS,
+    settings: HnswSettings = DEFAULT_HNSW_SETTINGS,
   ) {
     this.capacity = Math.max(capacity, 16);
+    this.efSearch = settings.efSearch;
     this.index = new HierarchicalNSW(metric, dimension);
     this.index.initIndex(
       this.capacity,
@@ -82,7 +86,7 @@ export class HnswIndex {
   search(query: Float32Array, k: number): HnswHit[] {
     const count = Math.min(k, this.size);
     if (count === 0) return [];
-    this.index.setEf(Math.max(this.settings.efSearch, count));
+    this.index.setEf(Math.max(this.efSearch, count));
     const { neighbors, distances } = this.index.searchKnn(
       Array.from(query),
       count,
