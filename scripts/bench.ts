@@ -46,15 +46,19 @@ async function main(): Promise<void> {
     );
   }
   const command = `npm run bench${values.quick ? ' -- --quick' : ''}`;
-  const result = await runBenchmark(
+  mkdirSync(values.out, { recursive: true });
+  // Both files are rewritten after each part, so a stopped run keeps its figures.
+  const save = (result: BenchmarkResult): void => {
+    writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(markdownPath, renderReport(result, notes));
+  };
+  await runBenchmark(
     values.quick ? QUICK_PLAN : FULL_PLAN,
     folder,
     defaultCacheFolder(),
     command,
+    save,
   );
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(markdownPath, renderReport(result, notes));
   process.stderr.write(`wrote ${markdownPath} and ${jsonPath}\n`);
 }
 

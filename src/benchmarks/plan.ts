@@ -32,10 +32,10 @@ export interface BenchmarkPlan {
  */
 export const FULL_PLAN: BenchmarkPlan = {
   name: 'full',
-  stageImages: { 'tfjs-node-gpu': 20, 'tfjs-node': 20, wasm: 20, cpu: 2 },
-  overheadImages: 20,
+  stageImages: { 'tfjs-node-gpu': 10, 'tfjs-node': 10, wasm: 10, cpu: 1 },
+  overheadImages: 10,
   overheadRounds: 2,
-  throughputImages: 40,
+  throughputImages: 24,
   throughputWorkers: [1, 2],
   searchRealEmbeddings: 5000,
   searchQueries: 200,

@@ -25,10 +25,20 @@ function table(header: readonly string[], rows: readonly string[][]): string {
 const fixed = (value: number, digits: number): string =>
   Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 
-const verdict = (met: boolean | undefined): string =>
-  met === undefined ? 'not measured' : met ? 'met' : 'not met';
+/** Returns a section whose part did not run, because the run was stopped before it. */
+function notRun(heading: string): string {
+  return `${heading}\n\nNot measured: the run stopped before this part.`;
+}
+
+function verdict(met: boolean | undefined): string {
+  if (met === undefined) return 'not measured';
+  return met ? 'met' : 'not met';
+}
 
 function stagesSection(result: BenchmarkResult): string {
+  if (result.stagesByBackend.length === 0) {
+    return notRun('## Seconds per stage and backend');
+  }
   const rows = result.stagesByBackend.map((entry) => {
     if (entry.unavailable !== undefined) {
       return [entry.backend, '0', 'not installed', '', '', '', ''];
@@ -67,6 +77,7 @@ function stagesSection(result: BenchmarkResult): string {
 
 function overheadSection(result: BenchmarkResult): string {
   const o = result.overhead;
+  if (o === undefined) return notRun('## Pipeline overhead');
   return [
     '## Pipeline overhead',
     '',
@@ -91,6 +102,7 @@ function overheadSection(result: BenchmarkResult): string {
 }
 
 function throughputSection(result: BenchmarkResult): string {
+  if (result.throughput.length === 0) return notRun('## Batch throughput');
   const base = result.throughput[0]?.imagesPerSecond ?? Number.NaN;
   return [
     '## Batch throughput',
@@ -114,6 +126,9 @@ function throughputSection(result: BenchmarkResult): string {
 
 function searchSection(result: BenchmarkResult): string {
   const details = result.searchDetails;
+  if (details === undefined) {
+    return notRun('## Gallery search against gallery size');
+  }
   const sizes = [...new Set(result.search.map((point) => point.gallerySize))];
   const rows = sizes.map((size) => {
     const exact = result.search.find(
@@ -176,6 +191,7 @@ function searchSection(result: BenchmarkResult): string {
 }
 
 function memorySection(result: BenchmarkResult): string {
+  if (result.memory.length === 0) return notRun('## Memory over many images');
   return [
     '## Memory over many images',
     '',
@@ -196,6 +212,9 @@ function memorySection(result: BenchmarkResult): string {
 }
 
 function accuracySection(result: BenchmarkResult): string {
+  if (result.accuracy.length === 0) {
+    return notRun('## Accuracy against time per face');
+  }
   const plan = result.plan;
   return [
     '## Accuracy against time per face',
@@ -246,11 +265,14 @@ export function checkTargets(
       ? TARGETS.maxFullMinutes
       : TARGETS.maxQuickMinutes;
   const tensors = result.memory.map((sample) => sample.numTensors);
+  const ratio = result.overhead?.ratio ?? Number.NaN;
   return [
     {
       target: `overhead ratio at most ${TARGETS.maxOverheadRatio}`,
-      measured: fixed(result.overhead.ratio, 3),
-      met: result.overhead.ratio <= TARGETS.maxOverheadRatio,
+      measured: fixed(ratio, 3),
+      met: Number.isFinite(ratio)
+        ? ratio <= TARGETS.maxOverheadRatio
+        : undefined,
     },
     {
       target: `2 workers at least ${TARGETS.minTwoWorkerSpeedup}x of 1`,
@@ -276,13 +298,19 @@ export function checkTargets(
     },
     {
       target: 'numTensors flat over the memory run',
-      measured: `${Math.min(...tensors)} to ${Math.max(...tensors)}`,
-      met: Math.min(...tensors) === Math.max(...tensors),
+      measured:
+        tensors.length > 0
+          ? `${Math.min(...tensors)} to ${Math.max(...tensors)} over ${result.memory.at(-1)!.images} images`
+          : 'n/a',
+      met:
+        tensors.length > 0
+          ? Math.min(...tensors) === Math.max(...tensors)
+          : undefined,
     },
     {
       target: `${result.plan.name} benchmark under ${limit} minutes`,
       measured: `${fixed(result.seconds / 60, 1)} min`,
-      met: result.seconds / 60 < limit,
+      met: result.complete ? result.seconds / 60 < limit : undefined,
     },
   ];
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { listLfwPeople, lfwImagePath } from '../datasets/lfw';
+import { loadRuntime } from '../backend/backend';
 import { embedImages } from '../evaluation/embed-images';
 import { readPairs } from '../evaluation/pairs';
 import { createLogger } from '../log';
@@ -31,15 +32,18 @@ export interface BenchmarkResult {
   /** Backend of the main thread, which ran the overhead, memory and accuracy parts. */
   readonly backend: string;
   /** Stage times on the fastest backend that ran. */
-  readonly stages: StageTiming[];
-  readonly stagesByBackend: BackendStages[];
-  readonly overhead: OverheadResult;
-  readonly throughput: ThroughputPoint[];
-  readonly search: SearchTimePoint[];
-  readonly searchDetails: Omit<SearchBenchmark, 'points'>;
-  readonly memory: MemorySample[];
-  readonly accuracy: AccuracyPoint[];
-  readonly seconds: number;
+  stages: StageTiming[];
+  stagesByBackend: BackendStages[];
+  overhead?: OverheadResult;
+  throughput: ThroughputPoint[];
+  search: SearchTimePoint[];
+  searchDetails?: Omit<SearchBenchmark, 'points'>;
+  memory: MemorySample[];
+  accuracy: AccuracyPoint[];
+  /** Seconds from the start to the end of the last finished part. */
+  seconds: number;
+  /** Whether every part finished; parts that did not run are empty. */
+  complete: boolean;
 }
 
 const log = createLogger('bench');
@@ -73,120 +77,134 @@ function view2Images(lfwFolder: string, count: number): string[] {
 /**
  * Runs the benchmark. `cache` is the embedding cache folder used where a
  * part needs embeddings but does not time them (search data, accuracy).
+ * `onPart` receives the result after each part, so a run that is stopped
+ * early still leaves the parts it finished.
  */
 export async function runBenchmark(
   plan: BenchmarkPlan,
   lfwFolder: string,
   cache: string | false,
   command: string,
+  onPart?: (partial: BenchmarkResult) => void,
 ): Promise<BenchmarkResult> {
   const start = performance.now();
-  const machine = describeMachine();
   const images = await spreadImages(lfwFolder);
-  const step = (name: string): void =>
+  const runtime = await loadRuntime();
+  const result: BenchmarkResult = {
+    plan,
+    command,
+    machine: describeMachine(),
+    backend: runtime.backend,
+    stages: [],
+    stagesByBackend: [],
+    throughput: [],
+    search: [],
+    memory: [],
+    accuracy: [],
+    seconds: 0,
+    complete: false,
+  };
+  const part = async (name: string, body: () => Promise<void>) => {
     log.info(`${name} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
+    await body();
+    result.seconds = (performance.now() - start) / 1000;
+    onPart?.(result);
+  };
 
-  step('stage times per backend');
-  const stagesByBackend = await measureStages(
-    images,
-    { detector: 'mtcnn' },
-    (backend) => plan.stageImages[backend],
-  );
-  const fastest = stagesByBackend.find(
-    (entry) => entry.unavailable === undefined,
-  );
-
-  step('pipeline overhead against face-api');
-  const ssd = await FacePipeline.create({ detector: 'ssd', cache: false });
-  let overhead: OverheadResult;
-  try {
-    overhead = await measureOverhead(
-      ssd,
-      images.slice(0, plan.overheadImages),
-      plan.overheadRounds,
+  await part('stage times per backend', async () => {
+    result.stagesByBackend = await measureStages(
+      images,
+      { detector: 'mtcnn' },
+      (backend) => plan.stageImages[backend],
     );
-  } finally {
-    ssd.dispose();
-  }
+    result.stages =
+      result.stagesByBackend.find((entry) => entry.unavailable === undefined)
+        ?.stages ?? [];
+  });
 
-  step('worker throughput');
-  const throughput: ThroughputPoint[] = [];
-  for (const workers of plan.throughputWorkers) {
-    throughput.push(
-      await measureThroughput(
-        images.slice(0, plan.throughputImages),
-        { detector: 'mtcnn' },
-        workers,
-      ),
+  await part('pipeline overhead against face-api', async () => {
+    const ssd = await FacePipeline.create({ detector: 'ssd', cache: false });
+    try {
+      result.overhead = await measureOverhead(
+        ssd,
+        images.slice(0, plan.overheadImages),
+        plan.overheadRounds,
+      );
+    } finally {
+      ssd.dispose();
+    }
+  });
+
+  await part('worker throughput', async () => {
+    for (const workers of plan.throughputWorkers) {
+      result.throughput.push(
+        await measureThroughput(
+          images.slice(0, plan.throughputImages),
+          { detector: 'mtcnn' },
+          workers,
+        ),
+      );
+    }
+  });
+
+  await part('gallery search', async () => {
+    const cached = await FacePipeline.create({ detector: 'mtcnn', cache });
+    let real: Float32Array[];
+    try {
+      const { embeddings } = await embedImages(
+        cached,
+        view2Images(lfwFolder, plan.searchRealEmbeddings),
+        { workers: 2 },
+      );
+      real = [...embeddings.values()];
+    } finally {
+      cached.dispose();
+    }
+    const { points, ...details } = measureSearch({
+      real,
+      queries: plan.searchQueries,
+      sizes: plan.searchSizes,
+      exactQueryLimit: plan.exactQueryLimit,
+      efSearch: plan.efSearch,
+      onProgress: (message) => log.info(message),
+    });
+    result.search = points;
+    result.searchDetails = details;
+  });
+
+  await part('accuracy against time per face', async () => {
+    result.accuracy = await measureAccuracy(
+      {
+        lfwFolder,
+        detectors: plan.detectors,
+        pairsPerKind: plan.accuracyPairsPerKind,
+        folds: plan.accuracyFolds,
+        timedImages: plan.accuracyTimedImages,
+        pipeline: { cache },
+      },
+      images,
     );
-  }
+  });
 
-  step('memory over many images');
-  const mtcnn = await FacePipeline.create({ detector: 'mtcnn', cache: false });
-  let memory: MemorySample[];
-  let backend: string;
-  try {
-    backend = mtcnn.runtime.backend;
-    memory = (
-      await measureMemory(
+  await part('memory over many images', async () => {
+    const mtcnn = await FacePipeline.create({
+      detector: 'mtcnn',
+      cache: false,
+    });
+    try {
+      const measured = await measureMemory(
         mtcnn,
         images.slice(0, plan.memoryImages),
         plan.memorySamples,
-      )
-    ).samples;
-  } finally {
-    mtcnn.dispose();
-  }
-
-  step('gallery search');
-  const cached = await FacePipeline.create({ detector: 'mtcnn', cache });
-  let real: Float32Array[];
-  try {
-    const { embeddings } = await embedImages(
-      cached,
-      view2Images(lfwFolder, plan.searchRealEmbeddings),
-      { workers: 2 },
-    );
-    real = [...embeddings.values()];
-  } finally {
-    cached.dispose();
-  }
-  const { points: search, ...searchDetails } = measureSearch({
-    real,
-    queries: plan.searchQueries,
-    sizes: plan.searchSizes,
-    exactQueryLimit: plan.exactQueryLimit,
-    efSearch: plan.efSearch,
-    onProgress: (message) => log.info(message),
+      );
+      result.memory = measured.samples;
+    } finally {
+      mtcnn.dispose();
+    }
   });
 
-  step('accuracy against time per face');
-  const accuracy = await measureAccuracy(
-    {
-      lfwFolder,
-      detectors: plan.detectors,
-      pairsPerKind: plan.accuracyPairsPerKind,
-      folds: plan.accuracyFolds,
-      timedImages: plan.accuracyTimedImages,
-      pipeline: { cache },
-    },
-    images,
-  );
-
-  step('done');
-  return {
-    plan,
-    command,
-    machine,
-    backend,
-    stages: fastest?.stages ?? [],
-    stagesByBackend,
-    overhead,
-    throughput,
-    search,
-    searchDetails,
-    memory,
-    accuracy,
-    seconds: (performance.now() - start) / 1000,
-  };
+  result.complete = true;
+  onPart?.(result);
+  log.info(`done (${result.seconds.toFixed(0)} s)`);
+  return result;
 }

@@ -42,7 +42,7 @@ export interface SearchBenchmarkOptions {
   /** `efSearch` values tried at every size; the first one is reported in `points`. */
   readonly efSearch: readonly number[];
   readonly hnsw?: HnswSettings;
-  /** Standard deviation of the noise added to real embeddings to generate new ones. */
+  /** Expected L2 length of the noise added to real embeddings to generate new ones. */
   readonly noise?: number;
   readonly onProgress?: (message: string) => void;
 }
@@ -57,7 +57,7 @@ export interface SearchBenchmark {
   readonly meanGeneratedDistance: number;
 }
 
-/** Default noise of generated embeddings, per dimension times the square root of the dimension. */
+/** Default expected L2 length of the noise added to generate an embedding (0.5 / sqrt(dimension) per value). */
 export const DEFAULT_GENERATION_NOISE = 0.5;
 
 /**
