@@ -144,8 +144,9 @@ export class FacePipeline {
   async analyzeFile(path: string): Promise<ImageAnalysis> {
     const start = performance.now();
     const image = await loadImage(path);
+    const decode = seconds(start);
     const analysis = await this.analyze(image);
-    analysis.timings.decode = seconds(start);
+    analysis.timings.decode = decode;
     return analysis;
   }
 

@@ -26,9 +26,10 @@ export interface BenchmarkPlan {
 }
 
 /**
- * The full benchmark that writes `docs/benchmarks.md`. NOTE: sized to finish
- * in about 10 minutes on a quiet 2-core machine with the embedding cache of
- * the LFW View 2 images filled; the 1,000,000-entry HNSW build dominates.
+ * The full benchmark that writes `docs/benchmarks.md`. NOTE: the 1,000-image
+ * memory run and the 1,000,000-entry HNSW build take most of its time, and
+ * whether it fits in 10 minutes depends on the machine; the report states
+ * the time each run took.
  */
 export const FULL_PLAN: BenchmarkPlan = {
   name: 'full',
