@@ -4,10 +4,14 @@
  * accuracy, and writes `benchmarks.md` and `benchmarks.json`.
  *
  * Usage: npm run bench -- [--quick] [--out FOLDER] [--notes FILE] [--render]
- *   --quick   a run of about a minute on a few images (used by the tests)
- *   --out     folder of the two files (default docs)
- *   --notes   Markdown added after the targets, to explain missed targets
- *   --render  measure nothing: rewrite benchmarks.md from benchmarks.json
+ *                         [--only PART,...] [--max-gallery ENTRIES]
+ *   --quick        a run of about a minute on a few images (used by the tests)
+ *   --out          folder of the two files (default docs)
+ *   --notes        Markdown added after the targets, to explain missed targets
+ *   --render       measure nothing: rewrite benchmarks.md from benchmarks.json
+ *   --only         run these parts and keep the others from benchmarks.json
+ *                  (parts: stages, overhead, throughput, search, accuracy, memory)
+ *   --max-gallery  leave out search sizes above this many entries
  * Needs FACELAB_DATASETS (the folder that contains lfw/).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,9 +20,28 @@ import { parseArgs } from 'node:util';
 
 import { FULL_PLAN, QUICK_PLAN } from '../src/benchmarks/plan';
 import { renderReport } from '../src/benchmarks/report';
-import { runBenchmark, type BenchmarkResult } from '../src/benchmarks/run';
+import {
+  BENCHMARK_PARTS,
+  runBenchmark,
+  type BenchmarkPart,
+  type BenchmarkResult,
+} from '../src/benchmarks/run';
 import { lfwFolderFromEnvironment } from '../src/datasets/lfw';
 import { defaultCacheFolder } from '../src/embedding/cache';
+
+/** Parses the `--only` list; undefined runs every part. */
+function parseParts(list: string | undefined): Set<BenchmarkPart> | undefined {
+  if (list === undefined) return undefined;
+  const parts = list.split(',').map((part) => part.trim());
+  for (const part of parts) {
+    if (!(BENCHMARK_PARTS as readonly string[]).includes(part)) {
+      throw new Error(
+        `--only: "${part}" is not a part; use a comma-separated list of ${BENCHMARK_PARTS.join(', ')}`,
+      );
+    }
+  }
+  return new Set(parts as BenchmarkPart[]);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +50,8 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'docs' },
       notes: { type: 'string' },
       render: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'max-gallery': { type: 'string' },
     },
   });
   const notes =
@@ -45,20 +70,32 @@ async function main(): Promise<void> {
       'FACELAB_DATASETS is not set; set it to the folder that contains lfw/',
     );
   }
-  const command = `npm run bench${values.quick ? ' -- --quick' : ''}`;
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   mkdirSync(values.out, { recursive: true });
   // Both files are rewritten after each part, so a stopped run keeps its figures.
   const save = (result: BenchmarkResult): void => {
     writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(markdownPath, renderReport(result, notes));
   };
-  await runBenchmark(
-    values.quick ? QUICK_PLAN : FULL_PLAN,
-    folder,
-    defaultCacheFolder(),
-    command,
-    save,
-  );
+  const only = parseParts(values.only);
+  const basePlan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const maxGallery = Number(values['max-gallery'] ?? Infinity);
+  if (!(maxGallery > 0)) {
+    throw new Error(
+      `--max-gallery must be a positive number of entries, got ${values['max-gallery']}`,
+    );
+  }
+  const plan = {
+    ...basePlan,
+    searchSizes: basePlan.searchSizes.filter((size) => size <= maxGallery),
+  };
+  await runBenchmark(plan, folder, defaultCacheFolder(), command, {
+    onPart: save,
+    ...(only !== undefined && {
+      only,
+      previous: JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchmarkResult,
+    }),
+  });
   process.stderr.write(`wrote ${markdownPath} and ${jsonPath}\n`);
 }
 

@@ -2,6 +2,7 @@
  * The benchmark behind `npm run bench`: runs every part of a
  * {@link BenchmarkPlan} on LFW images and returns the measurements.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -24,6 +25,38 @@ import {
 import { measureStages, type BackendStages, type StageTiming } from './stages';
 import { measureThroughput, type ThroughputPoint } from './throughput';
 
+/** The parts of a benchmark run, in the order they run. */
+export const BENCHMARK_PARTS = [
+  'stages',
+  'overhead',
+  'throughput',
+  'search',
+  'accuracy',
+  'memory',
+] as const;
+
+/** One of {@link BENCHMARK_PARTS}. */
+export type BenchmarkPart = (typeof BENCHMARK_PARTS)[number];
+
+/** When one part ran, how long it took and how busy the machine was. */
+export interface PartRun {
+  part: BenchmarkPart;
+  startedAt: string;
+  seconds: number;
+  /** `os.loadavg()` over 1 minute at the start and at the end of the part. */
+  loadAverage: [number, number];
+}
+
+/** Settings of {@link runBenchmark}. */
+export interface RunOptions {
+  /** Parts to run (default all); the others keep their values from `previous`. */
+  readonly only?: ReadonlySet<BenchmarkPart>;
+  /** An earlier result whose parts are kept where this run skips them. */
+  readonly previous?: BenchmarkResult;
+  /** Receives the result after each part, so a stopped run keeps its figures. */
+  readonly onPart?: (partial: BenchmarkResult) => void;
+}
+
 /** Everything `npm run bench` writes to `docs/benchmarks.json`. */
 export interface BenchmarkResult {
   readonly plan: BenchmarkPlan;
@@ -44,6 +77,8 @@ export interface BenchmarkResult {
   seconds: number;
   /** Whether every part finished; parts that did not run are empty. */
   complete: boolean;
+  /** Time, duration and machine load of each part, latest run first. */
+  parts: PartRun[];
 }
 
 const log = createLogger('bench');
@@ -77,41 +112,57 @@ function view2Images(lfwFolder: string, count: number): string[] {
 /**
  * Runs the benchmark. `cache` is the embedding cache folder used where a
  * part needs embeddings but does not time them (search data, accuracy).
- * `onPart` receives the result after each part, so a run that is stopped
- * early still leaves the parts it finished.
  */
 export async function runBenchmark(
   plan: BenchmarkPlan,
   lfwFolder: string,
   cache: string | false,
   command: string,
-  onPart?: (partial: BenchmarkResult) => void,
+  options: RunOptions = {},
 ): Promise<BenchmarkResult> {
   const start = performance.now();
   const images = await spreadImages(lfwFolder);
   const runtime = await loadRuntime();
   const result: BenchmarkResult = {
-    plan,
-    command,
-    machine: describeMachine(),
-    backend: runtime.backend,
     stages: [],
     stagesByBackend: [],
     throughput: [],
     search: [],
     memory: [],
     accuracy: [],
+    parts: [],
+    ...options.previous,
+    plan,
+    command,
+    machine: describeMachine(),
+    backend: runtime.backend,
     seconds: 0,
     complete: false,
   };
-  const part = async (name: string, body: () => Promise<void>) => {
+  const part = async (
+    name: BenchmarkPart,
+    body: () => Promise<void>,
+  ): Promise<void> => {
+    if (options.only !== undefined && !options.only.has(name)) return;
     log.info(`${name} (${((performance.now() - start) / 1000).toFixed(0)} s)`);
+    const partStart = performance.now();
+    const startedAt = new Date().toISOString();
+    const loadBefore = loadavg()[0]!;
     await body();
+    result.parts = [
+      {
+        part: name,
+        startedAt,
+        seconds: (performance.now() - partStart) / 1000,
+        loadAverage: [loadBefore, loadavg()[0]!],
+      },
+      ...result.parts.filter((run) => run.part !== name),
+    ];
     result.seconds = (performance.now() - start) / 1000;
-    onPart?.(result);
+    options.onPart?.(result);
   };
 
-  await part('stage times per backend', async () => {
+  await part('stages', async () => {
     result.stagesByBackend = await measureStages(
       images,
       { detector: 'mtcnn' },
@@ -122,7 +173,7 @@ export async function runBenchmark(
         ?.stages ?? [];
   });
 
-  await part('pipeline overhead against face-api', async () => {
+  await part('overhead', async () => {
     const ssd = await FacePipeline.create({ detector: 'ssd', cache: false });
     try {
       result.overhead = await measureOverhead(
@@ -135,7 +186,7 @@ export async function runBenchmark(
     }
   });
 
-  await part('worker throughput', async () => {
+  await part('throughput', async () => {
     for (const workers of plan.throughputWorkers) {
       result.throughput.push(
         await measureThroughput(
@@ -147,7 +198,7 @@ export async function runBenchmark(
     }
   });
 
-  await part('gallery search', async () => {
+  await part('search', async () => {
     const cached = await FacePipeline.create({ detector: 'mtcnn', cache });
     let real: Float32Array[];
     try {
@@ -172,7 +223,7 @@ export async function runBenchmark(
     result.searchDetails = details;
   });
 
-  await part('accuracy against time per face', async () => {
+  await part('accuracy', async () => {
     result.accuracy = await measureAccuracy(
       {
         lfwFolder,
@@ -186,7 +237,7 @@ export async function runBenchmark(
     );
   });
 
-  await part('memory over many images', async () => {
+  await part('memory', async () => {
     const mtcnn = await FacePipeline.create({
       detector: 'mtcnn',
       cache: false,
@@ -203,8 +254,10 @@ export async function runBenchmark(
     }
   });
 
-  result.complete = true;
-  onPart?.(result);
+  result.complete = BENCHMARK_PARTS.every((name) =>
+    result.parts.some((run) => run.part === name),
+  );
+  options.onPart?.(result);
   log.info(`done (${result.seconds.toFixed(0)} s)`);
   return result;
 }
