@@ -328,15 +328,18 @@ export function renderReport(result: BenchmarkResult, notes = ''): string {
     '',
     `Last command: \`${result.command}\` (${result.plan.name} plan), ` +
       `started ${m.date}. Each part below ran at the time shown; the load ` +
-      'average is the 1-minute `os.loadavg()` at its start and end.',
+      'average is the 1-minute `os.loadavg()` at its start and end, and ' +
+      '"CPU s per s" the CPU time of the benchmark process per second of ' +
+      'wall-clock time (n/a: not recorded by that run).',
     '',
     table(
-      ['part', 'started (UTC)', 'seconds', 'load average'],
+      ['part', 'started (UTC)', 'seconds', 'load average', 'CPU s per s'],
       result.parts.map((run) => [
         run.part,
         run.startedAt.slice(0, 19).replace('T', ' '),
         fixed(run.seconds, 0),
         run.loadAverage.map((value) => value.toFixed(1)).join(' to '),
+        fixed(run.cpuPerWallSecond ?? Number.NaN, 2),
       ]),
     ),
     '',

@@ -45,6 +45,11 @@ export interface PartRun {
   seconds: number;
   /** `os.loadavg()` over 1 minute at the start and at the end of the part. */
   loadAverage: [number, number];
+  /**
+   * CPU seconds of this process (all its threads) per wall-clock second.
+   * Well below the threads in use means other jobs took the cores.
+   */
+  cpuPerWallSecond?: number;
 }
 
 /** Settings of {@link runBenchmark}. */
@@ -148,13 +153,17 @@ export async function runBenchmark(
     const partStart = performance.now();
     const startedAt = new Date().toISOString();
     const loadBefore = loadavg()[0]!;
+    const cpuBefore = process.cpuUsage();
     await body();
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallSeconds = (performance.now() - partStart) / 1000;
     result.parts = [
       {
         part: name,
         startedAt,
-        seconds: (performance.now() - partStart) / 1000,
+        seconds: wallSeconds,
         loadAverage: [loadBefore, loadavg()[0]!],
+        cpuPerWallSecond: (cpu.user + cpu.system) / 1e6 / wallSeconds,
       },
       ...result.parts.filter((run) => run.part !== name),
     ];
