@@ -82,13 +82,13 @@ export interface BenchmarkResult {
   seconds: number;
   /** Whether every part finished; parts that did not run are empty. */
   complete: boolean;
-  /** Time, duration and machine load of each part, latest run first. */
+  /** Start, duration and machine load of each part, latest first. */
   parts: PartRun[];
 }
 
 const log = createLogger('bench');
 
-/** Every LFW image, taken in turn from each person so that one person does not dominate. */
+/** Lists every LFW image, taking one from each person in turn, so no person dominates a prefix. */
 async function spreadImages(lfwFolder: string): Promise<string[]> {
   const people = await listLfwPeople(lfwFolder);
   const images: string[] = [];
@@ -102,7 +102,7 @@ async function spreadImages(lfwFolder: string): Promise<string[]> {
   return images;
 }
 
-/** The distinct images of the View 2 pairs, which `facelab eval lfw` caches. */
+/** Returns the distinct images of the View 2 pairs, which `facelab eval lfw` caches. */
 function view2Images(lfwFolder: string, count: number): string[] {
   const { pairs } = readPairs(join(lfwFolder, 'pairs.txt'));
   const paths = new Set<string>();

@@ -19,7 +19,7 @@ export interface BackendStages {
   /** Images timed, after one untimed warm-up image. */
   readonly images: number;
   readonly stages: StageTiming[];
-  /** Why the backend did not run; absent when it ran. */
+  /** Reason the backend did not run; absent when it ran. */
   readonly unavailable?: string;
 }
 
