@@ -196,8 +196,9 @@ export async function runBenchmark(
   });
 
   await part('throughput', async () => {
+    const points: ThroughputPoint[] = [];
     for (const workers of plan.throughputWorkers) {
-      result.throughput.push(
+      points.push(
         await measureThroughput(
           images.slice(0, plan.throughputImages),
           { detector: 'mtcnn' },
@@ -205,6 +206,7 @@ export async function runBenchmark(
         ),
       );
     }
+    result.throughput = points;
   });
 
   await part('search', async () => {
