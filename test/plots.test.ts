@@ -229,7 +229,8 @@ describe('chart functions', () => {
     ];
     const figure = robustnessFigure(points);
     expect(figure.data.map((trace) => trace.name)).toEqual(['blur', 'jpeg']);
-    expect(figure.data[0]!.x).toEqual([0, 2]);
+    expect(figure.data[0]!.x).toEqual([0, 1]);
+    expect(figure.data[0]!.text).toEqual(['', 'sigma 2']);
   });
 
   it('draws exact and HNSW search lines on log axes', () => {

@@ -75,10 +75,13 @@ export function rank1GallerySizeFigure(
 }
 
 /**
- * Plots accuracy against severity, one line per degradation kind, with each
- * point's label (for example `quality 10`) on hover.
+ * Builds accuracy against degradation step, one line per kind of
+ * degradation. Severities of different kinds are in different units (pixels,
+ * blur sigma, JPEG quality), so the x axis is the step in each kind's own
+ * order (0 = the original image) and each marker is labelled with its
+ * setting, such as `32 px` or `quality 10`.
  *
- * @throws RangeError when `points` is empty.
+ * @throws RangeError when there are no points.
  */
 export function robustnessFigure(points: readonly RobustnessPoint[]): Figure {
   if (points.length === 0) throw new RangeError('no robustness points to plot');
@@ -90,24 +93,28 @@ export function robustnessFigure(points: readonly RobustnessPoint[]): Figure {
       .sort((a, b) => a.severity - b.severity);
     return {
       type: 'scatter',
-      mode: 'lines+markers',
+      mode: 'lines+markers+text',
       name: kind,
-      x: series.map((point) => point.severity),
+      x: series.map((_, step) => step),
       y: series.map((point) => point.accuracy),
-      text: series.map((point) => point.label),
-      hovertemplate: `${kind} %{text}: %{y:.1%}<extra></extra>`,
+      text: series.map((point) => (point.severity === 0 ? '' : point.label)),
+      textposition: 'top right',
+      customdata: series.map((point) => point.label),
+      hovertemplate: `${kind} %{customdata}: %{y:.1%}<extra></extra>`,
       line: { color: colours[i], width: 3 },
       marker: { size: 8 },
     };
   });
+  const base = titledLayout(
+    'Accuracy under image degradations',
+    'degradation step (0 = original image)',
+    'accuracy',
+  );
   return {
     data,
     layout: {
-      ...titledLayout(
-        'Accuracy under image degradations',
-        'severity (0 = original image)',
-        'accuracy',
-      ),
+      ...base,
+      xaxis: { ...base.xaxis, dtick: 1 },
       yaxis: { title: { text: 'accuracy' }, tickformat: '.0%' },
     },
   };
