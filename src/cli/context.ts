@@ -16,6 +16,7 @@ import { IndexedGallery } from '../prediction/indexed-gallery';
 import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
 import { Recognizer } from '../recognizer';
+import { defaultWorkerCount } from '../workers/pool';
 import { createLogger } from '../log';
 
 const log = createLogger('cli');
@@ -103,6 +104,16 @@ export function addPipelineOptions(command: Command): Command {
       '--flip-average',
       'average each face embedding with that of its mirror image (twice the embedding time)',
     );
+}
+
+/** Adds `--workers`, the number of worker threads that embed images. */
+export function addWorkersOption(command: Command): Command {
+  return command.option(
+    '--workers <count>',
+    'worker threads that embed images, each with its own copy of the models',
+    integerAtLeast(1),
+    defaultWorkerCount(),
+  );
 }
 
 /** Adds the gallery and prediction options to a command. */

@@ -49,6 +49,8 @@ export interface IdentifyEvaluationOptions {
   readonly robustnessPairs?: readonly ImagePair[];
   /** Number of look-alike pairs reported (default 20). */
   readonly lookAlikes?: number;
+  /** Worker threads that embed the data-set images (default 1). */
+  readonly workers?: number;
   /** Called as images are embedded or degraded. */
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -133,7 +135,7 @@ export async function evaluateIdentification(
   const { embeddings, fallback } = await embedImages(
     pipeline,
     paths,
-    {},
+    { workers: options.workers ?? 1 },
     (done, total) => options.onProgress?.('embedding', done, total),
   );
   const embeddingOf: EmbeddingLookup = (path) => embeddings.get(path)!;

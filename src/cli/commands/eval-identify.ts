@@ -12,6 +12,7 @@ import type { OpenSetPoint } from '../../evaluation/open-set';
 import { readPairs } from '../../evaluation/pairs';
 import {
   addPipelineOptions,
+  addWorkersOption,
   createPipeline,
   integerAtLeast,
   resolveLimits,
@@ -30,6 +31,7 @@ interface EvalIdentifyFlags extends PipelineFlags {
   seed: number;
   threshold?: number;
   out: string;
+  workers: number;
 }
 
 function parseSizes(text: string): (number | 'all')[] {
@@ -120,6 +122,7 @@ export function evalIdentifyCommand(): Command {
       'where the JSON result is written',
       join('facelab-output', 'eval-identify.json'),
     );
+  addWorkersOption(command);
   addPipelineOptions(command);
   command.action(async (flags: EvalIdentifyFlags) => {
     const folder = lfwFolderFromEnvironment();
@@ -162,6 +165,7 @@ export function evalIdentifyCommand(): Command {
         seed: flags.seed,
         threshold: resolveLimits(pipeline.model, flags.threshold).threshold,
         robustnessPairs,
+        workers: flags.workers,
         ...(flags.probePeople !== undefined && {
           probePeople: flags.probePeople,
         }),

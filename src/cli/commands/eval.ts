@@ -5,9 +5,9 @@ import { Command } from 'commander';
 
 import { lfwFolderFromEnvironment } from '../../datasets/lfw';
 import { scoreLfwPairs } from '../../evaluation/lfw-verification';
-import { defaultWorkerCount } from '../../workers/pool';
 import {
   addPipelineOptions,
+  addWorkersOption,
   createPipeline,
   integerAtLeast,
   type PipelineFlags,
@@ -49,13 +49,8 @@ export function evalCommand(): Command {
       '--out <file>',
       'where the JSON result is written',
       join('facelab-output', 'eval-lfw.json'),
-    )
-    .option(
-      '--workers <count>',
-      'worker threads that embed images, each with its own copy of the models',
-      integerAtLeast(1),
-      defaultWorkerCount(),
     );
+  addWorkersOption(lfw);
   addPipelineOptions(lfw);
   lfw.action(async (flags: EvalLfwFlags) => {
     const folder = lfwFolderFromEnvironment();
