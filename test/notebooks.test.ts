@@ -19,6 +19,7 @@ import {
   readNotebook,
   type Notebook,
 } from '../scripts/notebooks/structure';
+import { notebookFigureHtml } from '../src/plots/notebook';
 
 const fixtures = join(__dirname, 'fixtures', 'notebooks');
 
@@ -179,7 +180,27 @@ describe('notebook structure check', () => {
     };
     expect(checkSavedOutputs(notebook)).toEqual([
       'cell 1 saved an error output',
-      'no cell output is an image (figure)',
+      'no cell output is an image or a Plotly figure',
+    ]);
+  });
+
+  it('counts a Plotly figure as a figure', () => {
+    const figureHtml = notebookFigureHtml({ data: [], layout: {} });
+    const withOutput = (html: string): Notebook => ({
+      ...notebookOf([opening]),
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'showFigure(figure);',
+          outputs: [
+            { output_type: 'display_data', data: { 'text/html': html } },
+          ],
+        },
+      ],
+    });
+    expect(checkSavedOutputs(withOutput(figureHtml))).toEqual([]);
+    expect(checkSavedOutputs(withOutput('<b>not a figure</b>'))).toEqual([
+      'no cell output is an image or a Plotly figure',
     ]);
   });
 });
