@@ -85,8 +85,8 @@ export class FacePipeline {
     readonly embedder: FaceEmbedder,
     private readonly detectionMaxSide: number,
     private readonly landmarks68: Landmarks68Estimator | undefined,
-    cacheFolder: string | false,
-    flipAverage: boolean,
+    private readonly cacheFolder: string | false,
+    private readonly flipAverage: boolean,
   ) {
     // The key is only present when set, so that entries cached without it
     // stay valid.
@@ -136,6 +136,21 @@ export class FacePipeline {
     );
   }
 
+  /**
+   * Returns the options that rebuild this pipeline elsewhere, for example in
+   * a worker thread, with the backend that actually runs.
+   */
+  get options(): PipelineOptions {
+    return {
+      detector: this.detector.name as DetectorName,
+      detectionMaxSide: this.detectionMaxSide,
+      cache: this.cacheFolder,
+      backend: this.runtime.backend,
+      landmarks68: this.landmarks68 !== undefined,
+      flipAverage: this.flipAverage,
+    };
+  }
+
   /** Identifies the configuration in gallery files: embeddings of another one are not comparable. */
   get model(): string {
     return this.embedder.id;
@@ -145,8 +160,9 @@ export class FacePipeline {
   async analyzeFile(path: string): Promise<ImageAnalysis> {
     const start = performance.now();
     const image = await loadImage(path);
+    const decode = seconds(start);
     const analysis = await this.analyze(image);
-    analysis.timings.decode = seconds(start);
+    analysis.timings.decode = decode;
     return analysis;
   }
 

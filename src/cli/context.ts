@@ -11,7 +11,8 @@ import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
 import { bandLimitsFor } from '../models/calibration';
 import { validateBandLimits, type BandLimits } from '../output/bands';
 import { FacePipeline, type PipelineOptions } from '../pipeline';
-import { Gallery } from '../prediction/gallery';
+import type { Gallery } from '../prediction/gallery';
+import { IndexedGallery } from '../prediction/indexed-gallery';
 import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
 import { Recognizer } from '../recognizer';
@@ -180,7 +181,9 @@ export async function openGallery(
   pipeline: FacePipeline,
 ): Promise<Gallery> {
   const gallery = await loadGallery(path, pipeline.model);
-  return gallery ?? new Gallery(pipeline.model, pipeline.embedder.dimension);
+  return (
+    gallery ?? new IndexedGallery(pipeline.model, pipeline.embedder.dimension)
+  );
 }
 
 /** Creates the recognizer the prediction commands use. */

@@ -1,18 +1,25 @@
 /**
- * Embedding of many data-set images for the evaluations: the face nearest
- * the centre of each image, or, when the detector finds none, the face at
- * the mean landmark positions of the images where it did find one. LFW
- * images are pre-aligned, so that fallback lands on the labelled face.
+ * Embedding pass over many single-face images, such as a data set of
+ * pre-aligned photos: one embedding per image, from the face nearest the
+ * image centre. Images where the detector finds no face are embedded at the
+ * mean landmark positions of the images where it found one.
  */
 import type { Landmarks5, Point } from '../detection/types';
 import { loadImage } from '../input/decode';
-import type { AnalyzedFace, FacePipeline } from '../pipeline';
+import type { AnalyzedFace, FacePipeline, ImageAnalysis } from '../pipeline';
+import { analyzeFilesInWorkers } from '../workers/pool';
+
+/** Settings of {@link embedImages}. */
+export interface EmbedImagesOptions {
+  /** Worker threads; 1 (the default) analyses in this thread with `pipeline`. */
+  readonly workers?: number;
+}
 
 /** Embeddings of a list of images. */
-export interface EmbeddedImages {
-  /** Unit-length embedding of each image path. */
-  readonly embeddings: ReadonlyMap<string, Float32Array>;
-  /** Images embedded at the mean landmarks because no face was detected. */
+export interface ImageEmbeddings {
+  /** One unit-length embedding per path. */
+  readonly embeddings: Map<string, Float32Array>;
+  /** Paths with no detected face, embedded at the mean landmarks instead. */
   readonly fallback: readonly string[];
 }
 
@@ -36,8 +43,7 @@ export function centralFace(
   return best;
 }
 
-/** Returns the mean position of each of the five landmarks. */
-export function meanLandmarks(all: readonly Landmarks5[]): Landmarks5 {
+function meanLandmarks(all: readonly Landmarks5[]): Landmarks5 {
   const sums = Array.from({ length: 5 }, () => ({ x: 0, y: 0 }));
   for (const landmarks of all) {
     landmarks.forEach((point, i) => {
@@ -51,54 +57,82 @@ export function meanLandmarks(all: readonly Landmarks5[]): Landmarks5 {
   })) as unknown as Landmarks5;
 }
 
+async function analyzeAll(
+  pipeline: FacePipeline,
+  paths: readonly string[],
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ImageAnalysis[]> {
+  if (workers > 1) {
+    const results = await analyzeFilesInWorkers(
+      paths,
+      pipeline.options,
+      workers,
+      onProgress,
+    );
+    return results.map((result) => {
+      if ('error' in result) {
+        throw new Error(`could not analyse ${result.path}: ${result.error}`);
+      }
+      return result.analysis;
+    });
+  }
+  const analyses: ImageAnalysis[] = [];
+  for (const path of paths) {
+    analyses.push(await pipeline.analyzeFile(path));
+    onProgress?.(analyses.length, paths.length);
+  }
+  return analyses;
+}
+
 /**
- * Embeds every image, one after the other, through the pipeline and its
- * cache. Every evaluation embeds its images through this one function, so a
- * faster implementation (for example a pool of worker threads) can replace
- * it in one place.
+ * Detects and embeds the central face of every image, each path once, through
+ * the pipeline's cache. Every evaluation embeds its images through this
+ * function. With `workers` above
+ * 1 the detection pass runs on that many worker threads, each with a
+ * pipeline built from `pipeline.options`. The fallback pass runs on
+ * `pipeline` itself.
  *
- * @param onProgress - Called after each detected image with the count done
- *   and the total.
- * @throws Error when no face is detected in any image, since the fallback
- *   landmarks then cannot be computed.
+ * @throws Error when an image cannot be read, naming the file, or when no
+ *   image has a detected face to take fallback landmarks from.
  */
 export async function embedImages(
   pipeline: FacePipeline,
-  paths: Iterable<string>,
+  images: Iterable<string>,
+  options: EmbedImagesOptions = {},
   onProgress?: (done: number, total: number) => void,
-): Promise<EmbeddedImages> {
-  const unique = [...new Set(paths)];
+): Promise<ImageEmbeddings> {
+  const paths = [...new Set(images)];
+  const workers = options.workers ?? 1;
+  const analyses = await analyzeAll(pipeline, paths, workers, onProgress);
+
+  // First pass: detected faces; remember their landmarks.
   const embeddings = new Map<string, Float32Array>();
   const found: Landmarks5[] = [];
-  const missed: string[] = [];
-
-  // First pass: detect and embed; remember the landmarks of found faces.
-  let done = 0;
-  for (const path of unique) {
-    const analysis = await pipeline.analyzeFile(path);
+  const fallback: string[] = [];
+  analyses.forEach((analysis, i) => {
     const face = centralFace(analysis.faces, analysis.width, analysis.height);
-    if (face === undefined) missed.push(path);
+    if (face === undefined) fallback.push(paths[i]!);
     else {
-      embeddings.set(path, face.embedding);
+      embeddings.set(paths[i]!, face.embedding);
       found.push(face.landmarks5);
     }
-    onProgress?.(++done, unique.length);
-  }
+  });
 
   // Second pass: the images with no detected face, at the mean landmarks.
-  if (missed.length > 0) {
+  if (fallback.length > 0) {
     if (found.length === 0) {
       throw new Error(
-        `no face was detected in any of ${unique.length} images, so the fallback landmarks cannot be computed`,
+        `no face was detected in any of the ${paths.length} images, so there are no landmarks to embed them at`,
       );
     }
-    const fallback = meanLandmarks(found);
-    for (const path of missed) {
+    const landmarks = meanLandmarks(found);
+    for (const path of fallback) {
       embeddings.set(
         path,
-        await pipeline.embedAt(await loadImage(path), fallback),
+        await pipeline.embedAt(await loadImage(path), landmarks),
       );
     }
   }
-  return { embeddings, fallback: missed };
+  return { embeddings, fallback };
 }

@@ -133,6 +133,7 @@ export async function evaluateIdentification(
   const { embeddings, fallback } = await embedImages(
     pipeline,
     paths,
+    {},
     (done, total) => options.onProgress?.('embedding', done, total),
   );
   const embeddingOf: EmbeddingLookup = (path) => embeddings.get(path)!;

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { lfwImagePath } from '../datasets/lfw';
 import type { FacePipeline } from '../pipeline';
 import { l2Distance } from '../prediction/distance';
-import { embedImages } from './embed-images';
+import { embedImages, type EmbedImagesOptions } from './embed-images';
 import {
   closestImpostors,
   type LookAlikePair,
@@ -50,20 +50,28 @@ export interface LfwVerificationResult {
   readonly seconds: number;
 }
 
+/** Settings of {@link scoreLfwPairs}. */
+export interface ScoreLfwOptions extends EmbedImagesOptions {
+  /** Number of cross-validation folds; overrides the pairs file's header. */
+  readonly folds?: number;
+}
+
 /**
  * Embeds every image of a pairs file and scores each pair by L2 distance.
- * With several folds, from the file's header or from `folds` (which
+ * With several folds, from the file's header or from `options.folds` (which
  * overrides the header), it also runs k-fold cross-validation.
+ * `options.workers` above 1 spreads the embedding over worker threads.
  */
 export async function scoreLfwPairs(
   pipeline: FacePipeline,
   folder: string,
   pairsPath: string,
   onProgress?: (done: number, total: number) => void,
-  folds?: number,
+  options: ScoreLfwOptions = {},
 ): Promise<LfwVerificationResult> {
   const start = performance.now();
   const file = readPairs(pairsPath);
+  const { folds } = options;
   const pairs =
     folds === undefined ? file.pairs : assignFolds(file.pairs, folds);
   const foldCount = folds ?? file.folds;
@@ -75,6 +83,7 @@ export async function scoreLfwPairs(
   const { embeddings, fallback } = await embedImages(
     pipeline,
     paths,
+    options,
     onProgress,
   );
 

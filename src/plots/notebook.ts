@@ -35,21 +35,37 @@ export function resendPlotly(): void {
   plotlySent = false;
 }
 
+function outsideNotebookError(cause: Error): Error {
+  return new Error(
+    `showFigure needs the tslab kernel, but ${cause.message}; ` +
+      'run this in a tslab notebook, or write standaloneHtml([figure]) to a file instead',
+  );
+}
+
 /**
  * Shows a figure in the current tslab notebook cell.
  *
- * @throws Error when the `tslab` package cannot be loaded, that is, outside
- *   a tslab kernel.
+ * @throws Error when the `tslab` package cannot be loaded or is loaded
+ *   outside a running tslab kernel.
  */
 export function showFigure(figure: Figure, height = 560): void {
   let tslab: TslabDisplay;
   try {
     tslab = createRequire(__filename)('tslab') as TslabDisplay;
   } catch (error) {
-    throw new Error(
-      `showFigure needs the tslab kernel, but tslab could not be loaded (${(error as Error).message}); ` +
-        'run this in a tslab notebook, or write standaloneHtml([figure]) to a file instead',
+    throw outsideNotebookError(
+      new Error(`tslab could not be loaded (${(error as Error).message})`),
     );
   }
-  tslab.display.html(notebookFigureHtml(figure, height));
+  const plotlyWasSent = plotlySent;
+  try {
+    tslab.display.html(notebookFigureHtml(figure, height));
+  } catch (error) {
+    // tslab throws "Not ready" when no kernel is running; plotly.js was not
+    // shown, so the next figure must send it.
+    plotlySent = plotlyWasSent;
+    throw outsideNotebookError(
+      new Error(`tslab could not display (${(error as Error).message})`),
+    );
+  }
 }

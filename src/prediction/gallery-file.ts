@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 
 import { writeFileAtomic } from '../storage/atomic';
-import { Gallery } from './gallery';
+import type { Gallery } from './gallery';
+import { IndexedGallery } from './indexed-gallery';
 
 const FORMAT = 'facelab-gallery';
 const VERSION = 1;
@@ -183,7 +184,7 @@ export async function loadGallery(
       DAMAGED_FIX,
     );
   }
-  const gallery = new Gallery(stored.model, stored.dimension);
+  const gallery = new IndexedGallery(stored.model, stored.dimension);
   stored.entries.forEach((unchecked, i) => {
     const entry = validateEntry(unchecked, path, i);
     gallery.add(

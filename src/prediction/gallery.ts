@@ -38,8 +38,39 @@ export class EmbeddingMismatchError extends Error {
   }
 }
 
-/** Known people and their embeddings, searchable by distance. */
-export class Gallery {
+/**
+ * Known people and their embeddings, searchable by distance. Implemented by
+ * {@link ExactGallery} (a full scan) and by `IndexedGallery`, which switches
+ * to an approximate HNSW index for large galleries.
+ */
+export interface Gallery {
+  /** Id of the embedder whose vectors this gallery contains. */
+  readonly model: string;
+  /** Length of every embedding. */
+  readonly dimension: number;
+  /** Number of enrolled embeddings. */
+  readonly size: number;
+  /** Returns every entry, in enrollment order. */
+  entries(): readonly GalleryEntry[];
+  /** Returns each label with its number of photos, sorted by label. */
+  labels(): LabelCount[];
+  /** Enrolls one embedding under a label. */
+  add(
+    label: string,
+    embedding: Float32Array,
+    source?: string,
+    addedAt?: string,
+  ): GalleryEntry;
+  /** Removes every entry of a label and returns how many were removed. */
+  removeLabel(label: string): number;
+  /** Finds the `k` entries nearest to a query, nearest first. */
+  nearest(query: Float32Array, k: number, metric?: Metric): Neighbour[];
+  /** Returns the unit-length mean embedding of each label. */
+  centroids(): Map<string, Float32Array>;
+}
+
+/** A gallery searched by exact scan over one contiguous `Float32Array`. */
+export class ExactGallery implements Gallery {
   private vectors: Float32Array;
   private readonly rows: GalleryEntry[] = [];
   private readonly centroidCache = new Map<string, Float32Array>();
@@ -189,7 +220,8 @@ export class Gallery {
     return this.centroidCache;
   }
 
-  private checkQuery(query: Float32Array): void {
+  /** @throws {@link EmbeddingMismatchError} when the query has the wrong length. */
+  protected checkQuery(query: Float32Array): void {
     if (query.length !== this.dimension) {
       throw new EmbeddingMismatchError(
         `query has ${query.length} values but the gallery of ${this.model} expects ${this.dimension}`,
@@ -197,3 +229,9 @@ export class Gallery {
     }
   }
 }
+
+/**
+ * Constructor of the exact gallery under its earlier name, so that
+ * `new Gallery(model, dimension)` keeps working.
+ */
+export const Gallery = ExactGallery;

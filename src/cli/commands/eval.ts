@@ -5,6 +5,7 @@ import { Command } from 'commander';
 
 import { lfwFolderFromEnvironment } from '../../datasets/lfw';
 import { scoreLfwPairs } from '../../evaluation/lfw-verification';
+import { defaultWorkerCount } from '../../workers/pool';
 import {
   addPipelineOptions,
   createPipeline,
@@ -18,6 +19,7 @@ interface EvalLfwFlags extends PipelineFlags {
   pairs?: string;
   folds?: number;
   out: string;
+  workers: number;
 }
 
 function percent(value: number): string {
@@ -47,6 +49,12 @@ export function evalCommand(): Command {
       '--out <file>',
       'where the JSON result is written',
       join('facelab-output', 'eval-lfw.json'),
+    )
+    .option(
+      '--workers <count>',
+      'worker threads that embed images, each with its own copy of the models',
+      integerAtLeast(1),
+      defaultWorkerCount(),
     );
   addPipelineOptions(lfw);
   lfw.action(async (flags: EvalLfwFlags) => {
@@ -65,7 +73,7 @@ export function evalCommand(): Command {
           progress ??= new Progress('embedding LFW images', total);
           progress.advance();
         },
-        flags.folds,
+        { folds: flags.folds, workers: flags.workers },
       );
       await mkdir(dirname(flags.out), { recursive: true });
       await writeFile(flags.out, `${JSON.stringify(result)}\n`);

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: measures stage times per backend, the pipeline's
+ * overhead over face-api, worker throughput, gallery search, memory and
+ * accuracy, and writes `benchmarks.md` and `benchmarks.json`.
+ *
+ * Usage: npm run bench -- [--quick] [--out FOLDER] [--notes FILE] [--render]
+ *                         [--only PART,...] [--max-gallery ENTRIES]
+ *   --quick        a run of about a minute on a few images (used by the tests)
+ *   --out          folder of the two files (default docs)
+ *   --notes        Markdown added after the targets, to explain missed targets
+ *   --render       measure nothing: rewrite benchmarks.md from benchmarks.json
+ *   --only         run these parts and keep the others from benchmarks.json
+ *                  (parts: stages, overhead, throughput, search, accuracy, memory)
+ *   --max-gallery  leave out search sizes above this many entries
+ * Needs FACELAB_DATASETS (the folder that contains lfw/).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { FULL_PLAN, QUICK_PLAN } from '../src/benchmarks/plan';
+import { renderReport } from '../src/benchmarks/report';
+import {
+  BENCHMARK_PARTS,
+  runBenchmark,
+  type BenchmarkPart,
+  type BenchmarkResult,
+} from '../src/benchmarks/run';
+import { lfwFolderFromEnvironment } from '../src/datasets/lfw';
+import { defaultCacheFolder } from '../src/embedding/cache';
+
+/** Parses the `--only` list; undefined runs every part. */
+function parseParts(list: string | undefined): Set<BenchmarkPart> | undefined {
+  if (list === undefined) return undefined;
+  const parts = list.split(',').map((part) => part.trim());
+  for (const part of parts) {
+    if (!(BENCHMARK_PARTS as readonly string[]).includes(part)) {
+      throw new Error(
+        `--only: "${part}" is not a part; use a comma-separated list of ${BENCHMARK_PARTS.join(', ')}`,
+      );
+    }
+  }
+  return new Set(parts as BenchmarkPart[]);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'docs' },
+      notes: { type: 'string' },
+      render: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'max-gallery': { type: 'string' },
+    },
+  });
+  const notes =
+    values.notes === undefined ? '' : readFileSync(values.notes, 'utf8');
+  const jsonPath = join(values.out, 'benchmarks.json');
+  const markdownPath = join(values.out, 'benchmarks.md');
+  if (values.render) {
+    const saved = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchmarkResult;
+    writeFileSync(markdownPath, renderReport(saved, notes));
+    process.stderr.write(`rewrote ${markdownPath} from ${jsonPath}\n`);
+    return;
+  }
+  const folder = lfwFolderFromEnvironment();
+  if (folder === undefined) {
+    throw new Error(
+      'FACELAB_DATASETS is not set; set it to the folder that contains lfw/',
+    );
+  }
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  mkdirSync(values.out, { recursive: true });
+  // Both files are rewritten after each part, so a stopped run keeps its figures.
+  const save = (result: BenchmarkResult): void => {
+    writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(markdownPath, renderReport(result, notes));
+  };
+  const only = parseParts(values.only);
+  const basePlan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const maxGallery = Number(values['max-gallery'] ?? Infinity);
+  if (!(maxGallery > 0)) {
+    throw new Error(
+      `--max-gallery must be a positive number of entries, got ${values['max-gallery']}`,
+    );
+  }
+  const plan = {
+    ...basePlan,
+    searchSizes: basePlan.searchSizes.filter((size) => size <= maxGallery),
+  };
+  await runBenchmark(plan, folder, defaultCacheFolder(), command, {
+    onPart: save,
+    ...(only !== undefined && {
+      only,
+      previous: JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchmarkResult,
+    }),
+  });
+  process.stderr.write(`wrote ${markdownPath} and ${jsonPath}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

@@ -1,0 +1,76 @@
+/** How much work each part of the benchmark does, in the full and quick modes. */
+import type { BackendName } from '../backend/backend';
+import type { DetectorName } from '../detection/factory';
+
+/** Sizes of every part of a benchmark run. */
+export interface BenchmarkPlan {
+  readonly name: 'full' | 'quick';
+  /** Images timed per backend after one warm-up image. */
+  readonly stageImages: Readonly<Record<BackendName, number>>;
+  readonly overheadImages: number;
+  readonly overheadRounds: number;
+  readonly throughputImages: number;
+  readonly throughputWorkers: readonly number[];
+  /** Real embeddings for the search benchmark, from the LFW View 2 images. */
+  readonly searchRealEmbeddings: number;
+  readonly searchQueries: number;
+  readonly searchSizes: readonly number[];
+  readonly exactQueryLimit: number;
+  readonly efSearch: readonly number[];
+  readonly memoryImages: number;
+  readonly memorySamples: number;
+  readonly detectors: readonly DetectorName[];
+  readonly accuracyPairsPerKind: number;
+  readonly accuracyFolds: number;
+  readonly accuracyTimedImages: number;
+}
+
+/**
+ * The full benchmark that writes `docs/benchmarks.md`. NOTE: the 1,000-image
+ * memory run and the 1,000,000-entry HNSW build take most of its time, and
+ * whether it fits in 10 minutes depends on the machine; the report states
+ * the time each run took.
+ */
+export const FULL_PLAN: BenchmarkPlan = {
+  name: 'full',
+  stageImages: { 'tfjs-node-gpu': 10, 'tfjs-node': 10, wasm: 10, cpu: 1 },
+  overheadImages: 10,
+  overheadRounds: 2,
+  throughputImages: 24,
+  throughputWorkers: [1, 2],
+  searchRealEmbeddings: 5000,
+  searchQueries: 200,
+  searchSizes: [1_000, 10_000, 100_000, 1_000_000],
+  exactQueryLimit: 100,
+  efSearch: [64, 128, 256, 512],
+  memoryImages: 1000,
+  memorySamples: 10,
+  detectors: ['mtcnn', 'ssd', 'tiny'],
+  accuracyPairsPerKind: 50,
+  accuracyFolds: 10,
+  accuracyTimedImages: 10,
+};
+
+/**
+ * The quick benchmark, run by the tests so the benchmark code keeps working:
+ * every part runs on a few images and small galleries.
+ */
+export const QUICK_PLAN: BenchmarkPlan = {
+  name: 'quick',
+  stageImages: { 'tfjs-node-gpu': 2, 'tfjs-node': 2, wasm: 2, cpu: 1 },
+  overheadImages: 3,
+  overheadRounds: 1,
+  throughputImages: 6,
+  throughputWorkers: [1, 2],
+  searchRealEmbeddings: 60,
+  searchQueries: 20,
+  searchSizes: [1_000, 10_000],
+  exactQueryLimit: 20,
+  efSearch: [64],
+  memoryImages: 20,
+  memorySamples: 4,
+  detectors: ['mtcnn', 'tiny'],
+  accuracyPairsPerKind: 4,
+  accuracyFolds: 2,
+  accuracyTimedImages: 2,
+};

@@ -1,0 +1,203 @@
+/**
+ * Gallery search benchmark: time per query and recall@1 of exact search and
+ * of HNSW, against gallery size. Galleries larger than the real embeddings
+ * are filled with generated ones (see {@link generateEmbeddings}).
+ */
+import { performance } from 'node:perf_hooks';
+
+import { normalizeL2 } from '../embedding/types';
+import { ExactGallery } from '../prediction/gallery';
+import {
+  DEFAULT_HNSW_SETTINGS,
+  HnswIndex,
+  type HnswSettings,
+} from '../prediction/hnsw-index';
+
+/** Search cost at one gallery size. */
+export interface SearchTimePoint {
+  method: 'exact' | 'hnsw';
+  gallerySize: number;
+  msPerQuery: number;
+  /** Fraction of queries whose first result is the exact nearest entry. */
+  recallAt1: number;
+}
+
+/** HNSW at one gallery size and one `efSearch`, with its build time. */
+export interface HnswSweepPoint {
+  gallerySize: number;
+  efSearch: number;
+  msPerQuery: number;
+  recallAt1: number;
+  buildSeconds: number;
+}
+
+/** Settings of {@link measureSearch}. */
+export interface SearchBenchmarkOptions {
+  /** Real embeddings: the first `queries` are queries, the rest fill galleries first. */
+  readonly real: readonly Float32Array[];
+  readonly queries: number;
+  readonly sizes: readonly number[];
+  /** Most queries timed by exact search at one size, since each scans the whole gallery. */
+  readonly exactQueryLimit: number;
+  /** `efSearch` values tried at every size; the first one is reported in `points`. */
+  readonly efSearch: readonly number[];
+  readonly hnsw?: HnswSettings;
+  /** Expected L2 length of the noise added to real embeddings to generate new ones. */
+  readonly noise?: number;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Both outputs of {@link measureSearch}. */
+export interface SearchBenchmark {
+  readonly points: SearchTimePoint[];
+  readonly sweep: HnswSweepPoint[];
+  readonly realInGallery: number;
+  readonly noise: number;
+  /** Mean L2 distance from a generated embedding to the real one it came from. */
+  readonly meanGeneratedDistance: number;
+}
+
+/** Default expected L2 length of the noise added to generate an embedding (0.5 / sqrt(dimension) per value). */
+export const DEFAULT_GENERATION_NOISE = 0.5;
+
+/**
+ * Returns a small seeded pseudo-random generator (mulberry32) of uniform
+ * numbers in [0, 1), so that generated galleries are repeatable.
+ */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Generates `count` unit-length embeddings, each a real embedding (taken in
+ * turn) plus Gaussian noise of standard deviation `noise / sqrt(dimension)`
+ * per value, so the generated people lie around real faces instead of
+ * uniformly on the sphere, where no face embedding lies.
+ */
+export function generateEmbeddings(
+  seeds: readonly Float32Array[],
+  count: number,
+  noise: number,
+  seed = 1,
+): Float32Array[] {
+  if (seeds.length === 0) throw new RangeError('no embeddings to start from');
+  const random = seededRandom(seed);
+  const gaussian = (): number =>
+    Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const dimension = seeds[0]!.length;
+  const scale = noise / Math.sqrt(dimension);
+  return Array.from({ length: count }, (_, i) => {
+    const base = seeds[i % seeds.length]!;
+    const vector = new Float32Array(dimension);
+    for (let j = 0; j < dimension; j++) {
+      vector[j] = base[j]! + scale * gaussian();
+    }
+    return normalizeL2(vector);
+  });
+}
+
+function meanDistance(
+  a: readonly Float32Array[],
+  b: readonly Float32Array[],
+): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    let squares = 0;
+    for (let j = 0; j < a[i]!.length; j++) {
+      const d = a[i]![j]! - b[i % b.length]![j]!;
+      squares += d * d;
+    }
+    sum += Math.sqrt(squares);
+  }
+  return a.length > 0 ? sum / a.length : 0;
+}
+
+/**
+ * Measures exact search and HNSW at each gallery size. Recall@1 of HNSW is
+ * measured against exact search on the same queries; exact search has a
+ * recall of 1 by definition.
+ */
+export function measureSearch(
+  options: SearchBenchmarkOptions,
+): SearchBenchmark {
+  const noise = options.noise ?? DEFAULT_GENERATION_NOISE;
+  const settings = options.hnsw ?? DEFAULT_HNSW_SETTINGS;
+  const queries = options.real.slice(0, options.queries);
+  const pool = options.real.slice(options.queries);
+  const largest = Math.max(...options.sizes);
+  const generated = generateEmbeddings(
+    pool,
+    Math.max(0, largest - pool.length),
+    noise,
+  );
+  const vectors = [...pool, ...generated].slice(0, largest);
+  const dimension = vectors[0]!.length;
+
+  const points: SearchTimePoint[] = [];
+  const sweep: HnswSweepPoint[] = [];
+  for (const size of [...options.sizes].sort((a, b) => a - b)) {
+    // Exact search, which also gives the true nearest entry of each query.
+    const gallery = new ExactGallery('benchmark', dimension);
+    for (let row = 0; row < size; row++) gallery.add('x', vectors[row]!);
+    const timed = queries.slice(0, options.exactQueryLimit);
+    // Untimed queries first, so the JIT has compiled the scan.
+    for (const query of timed.slice(0, 3)) gallery.nearest(query, 1);
+    let start = performance.now();
+    const truth = timed.map((query) => gallery.nearest(query, 1)[0]!.index);
+    const exactMs = (performance.now() - start) / timed.length;
+    points.push({
+      method: 'exact',
+      gallerySize: size,
+      msPerQuery: exactMs,
+      recallAt1: 1,
+    });
+    options.onProgress?.(`exact ${size}: ${exactMs.toFixed(3)} ms per query`);
+
+    start = performance.now();
+    const index = new HnswIndex('l2', dimension, size, settings);
+    for (let row = 0; row < size; row++) index.add(vectors[row]!, row);
+    const buildSeconds = (performance.now() - start) / 1000;
+    for (const query of timed.slice(0, 3)) index.search(query, 1);
+    for (const efSearch of options.efSearch) {
+      index.efSearch = efSearch;
+      start = performance.now();
+      const found = timed.map((query) => index.search(query, 1)[0]!.row);
+      const msPerQuery = (performance.now() - start) / timed.length;
+      const hits = found.filter((row, i) => row === truth[i]).length;
+      sweep.push({
+        gallerySize: size,
+        efSearch,
+        msPerQuery,
+        recallAt1: hits / timed.length,
+        buildSeconds,
+      });
+    }
+    const main = sweep.find(
+      (point) =>
+        point.gallerySize === size && point.efSearch === options.efSearch[0],
+    )!;
+    points.push({
+      method: 'hnsw',
+      gallerySize: size,
+      msPerQuery: main.msPerQuery,
+      recallAt1: main.recallAt1,
+    });
+    options.onProgress?.(
+      `hnsw ${size}: ${main.msPerQuery.toFixed(3)} ms per query, recall@1 ${main.recallAt1.toFixed(3)}, built in ${buildSeconds.toFixed(1)} s`,
+    );
+  }
+  return {
+    points,
+    sweep,
+    realInGallery: Math.min(pool.length, largest),
+    noise,
+    meanGeneratedDistance: meanDistance(generated.slice(0, 1000), pool),
+  };
+}
