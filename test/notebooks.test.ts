@@ -263,7 +263,10 @@ describe.runIf(jupyter)('notebook execution with Jupyter', () => {
       const text = readFileSync(html, 'utf8');
       expect(text, html).not.toMatch(/<script[^>]+src=/);
       expect(text, html).not.toMatch(/<link[^>]+href=/);
-      expect(text, html).toMatch(/data:image\/(png|jpeg);base64,/);
+      // Each page shows a figure: an image, or a Plotly figure's <div>.
+      expect(text, html).toMatch(
+        /data:image\/(png|jpeg);base64,|class="facelab-figure"/,
+      );
       pages.push(html);
     }
 
@@ -295,11 +298,17 @@ describe.runIf(jupyter)('notebook execution with Jupyter', () => {
               (image as unknown as { naturalWidth: number }).naturalWidth,
           ),
         );
-        expect(widths.length, html).toBeGreaterThan(0);
+        const figures = await tab.locator('.facelab-figure').count();
+        expect(widths.length + figures, html).toBeGreaterThan(0);
         expect(
           widths.filter((width) => width === 0),
           html,
         ).toEqual([]);
+        // Plotly draws each figure into an <svg class="main-svg">.
+        const unrendered = tab.locator('.facelab-figure:not(:has(.main-svg))');
+        await expect
+          .poll(() => unrendered.count(), { timeout: 30_000, message: html })
+          .toBe(0);
       }
       expect(blocked).toEqual([]);
     } finally {
