@@ -19,6 +19,7 @@ import {
   readNotebook,
   type Notebook,
 } from '../scripts/notebooks/structure';
+import { notebookFigureHtml } from '../src/plots/notebook';
 
 const fixtures = join(__dirname, 'fixtures', 'notebooks');
 
@@ -179,7 +180,27 @@ describe('notebook structure check', () => {
     };
     expect(checkSavedOutputs(notebook)).toEqual([
       'cell 1 saved an error output',
-      'no cell output is an image (figure)',
+      'no cell output is an image or a Plotly figure',
+    ]);
+  });
+
+  it('counts a Plotly figure as a figure', () => {
+    const figureHtml = notebookFigureHtml({ data: [], layout: {} });
+    const withOutput = (html: string): Notebook => ({
+      ...notebookOf([opening]),
+      cells: [
+        {
+          cell_type: 'code',
+          source: 'showFigure(figure);',
+          outputs: [
+            { output_type: 'display_data', data: { 'text/html': html } },
+          ],
+        },
+      ],
+    });
+    expect(checkSavedOutputs(withOutput(figureHtml))).toEqual([]);
+    expect(checkSavedOutputs(withOutput('<b>not a figure</b>'))).toEqual([
+      'no cell output is an image or a Plotly figure',
     ]);
   });
 });
@@ -242,7 +263,10 @@ describe.runIf(jupyter)('notebook execution with Jupyter', () => {
       const text = readFileSync(html, 'utf8');
       expect(text, html).not.toMatch(/<script[^>]+src=/);
       expect(text, html).not.toMatch(/<link[^>]+href=/);
-      expect(text, html).toMatch(/data:image\/(png|jpeg);base64,/);
+      // Each page shows a figure: an image, or a Plotly figure's <div>.
+      expect(text, html).toMatch(
+        /data:image\/(png|jpeg);base64,|class="facelab-figure"/,
+      );
       pages.push(html);
     }
 
@@ -274,11 +298,17 @@ describe.runIf(jupyter)('notebook execution with Jupyter', () => {
               (image as unknown as { naturalWidth: number }).naturalWidth,
           ),
         );
-        expect(widths.length, html).toBeGreaterThan(0);
+        const figures = await tab.locator('.facelab-figure').count();
+        expect(widths.length + figures, html).toBeGreaterThan(0);
         expect(
           widths.filter((width) => width === 0),
           html,
         ).toEqual([]);
+        // Plotly draws each figure into an <svg class="main-svg">.
+        const unrendered = tab.locator('.facelab-figure:not(:has(.main-svg))');
+        await expect
+          .poll(() => unrendered.count(), { timeout: 30_000, message: html })
+          .toBe(0);
       }
       expect(blocked).toEqual([]);
     } finally {

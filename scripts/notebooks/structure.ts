@@ -29,7 +29,10 @@ export const PROJECT_IMPORT_PREFIX = '../dist/';
 interface NotebookCell {
   readonly cell_type: 'markdown' | 'code' | 'raw';
   readonly source: string | readonly string[];
-  readonly outputs?: readonly { readonly output_type: string }[];
+  readonly outputs?: readonly {
+    readonly output_type: string;
+    readonly data?: Readonly<Record<string, unknown>>;
+  }[];
 }
 
 /** An nbformat 4 notebook, as far as the checks need it. */
@@ -205,8 +208,23 @@ export function checkNotebookStructure(notebook: Notebook): string[] {
 }
 
 /**
+ * Returns whether an output's HTML draws a figure with `showFigure`, whose
+ * `<div>` has the class `facelab-figure` (see `figureDiv` in
+ * `src/plots/html.ts`).
+ */
+function isPlotlyHtml(data: Readonly<Record<string, unknown>>): boolean {
+  const html = data['text/html'];
+  const text = Array.isArray(html) ? html.join('') : html;
+  return (
+    typeof text === 'string' &&
+    text.includes('class="facelab-figure"') &&
+    text.includes('Plotly.newPlot(')
+  );
+}
+
+/**
  * Checks the saved outputs of an executed notebook: no cell saved an error
- * and at least one output is an image (its figures). tslab leaves
+ * and at least one output is a figure, an image or a Plotly figure. tslab leaves
  * `execution_count` empty, so whether a cell ran cannot be read from the file.
  */
 export function checkSavedOutputs(notebook: Notebook): string[] {
@@ -218,11 +236,12 @@ export function checkSavedOutputs(notebook: Notebook): string[] {
     for (const output of outputs) {
       if (output.output_type === 'error')
         problems.push(`cell ${index + 1} saved an error output`);
-      const data = (output as { data?: Record<string, unknown> }).data ?? {};
-      // NOTE: Plotly figures are HTML outputs and do not count here yet.
-      if ('image/png' in data || 'image/jpeg' in data) images++;
+      const data = output.data ?? {};
+      if ('image/png' in data || 'image/jpeg' in data || isPlotlyHtml(data))
+        images++;
     }
   });
-  if (images === 0) problems.push('no cell output is an image (figure)');
+  if (images === 0)
+    problems.push('no cell output is an image or a Plotly figure');
   return problems;
 }

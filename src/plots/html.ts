@@ -23,21 +23,23 @@ export function readPlotlySource(): string {
 /**
  * Browser code that defines `facelabHoverImages(div)`: it shows the point's
  * `customdata` image in one fixed `<img>` while the pointer is over a point.
+ * The `<img>` is created at the first hover, so that a page without hovers
+ * holds no image without a source.
  */
 const HOVER_SCRIPT = `
 window.facelabHoverImages = function (div) {
-  var image = document.getElementById('facelab-hover-image');
-  if (!image) {
-    image = document.createElement('img');
-    image.id = 'facelab-hover-image';
-    image.style.cssText = 'position:fixed;display:none;width:96px;height:96px;' +
-      'pointer-events:none;border:2px solid #333;background:#fff;z-index:1000';
-    document.body.appendChild(image);
-  }
   div.on('plotly_hover', function (event) {
     var point = event.points[0];
     var source = point && point.customdata;
     if (typeof source !== 'string' || source.indexOf('data:image/') !== 0) return;
+    var image = document.getElementById('facelab-hover-image');
+    if (!image) {
+      image = document.createElement('img');
+      image.id = 'facelab-hover-image';
+      image.style.cssText = 'position:fixed;display:none;width:96px;height:96px;' +
+        'pointer-events:none;border:2px solid #333;background:#fff;z-index:1000';
+      document.body.appendChild(image);
+    }
     // Hover called from code (Plotly.Fx.hover) has no mouse event.
     var mouse = event.event || { clientX: 0, clientY: 0 };
     image.src = source;
@@ -45,7 +47,10 @@ window.facelabHoverImages = function (div) {
     image.style.top = (mouse.clientY + 16) + 'px';
     image.style.display = 'block';
   });
-  div.on('plotly_unhover', function () { image.style.display = 'none'; });
+  div.on('plotly_unhover', function () {
+    var image = document.getElementById('facelab-hover-image');
+    if (image) image.style.display = 'none';
+  });
 };`;
 
 /** Serialises a value as JSON that is safe inside an HTML `<script>` element. */
