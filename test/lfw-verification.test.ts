@@ -56,4 +56,21 @@ describe.skipIf(!folder)('LFW verification', () => {
     expect(distances[0]).toBe(Math.min(...impostors));
     expect(result.lookAlikes[0]!.first).toMatch(/\.jpg$/);
   }, 300_000);
+
+  it('keeps the first pairs of each kind', async () => {
+    const path = join(folder!, 'pairsDevTest.txt');
+    const result = await scoreLfwPairs(pipeline, folder!, path, undefined, {
+      pairsPerKind: 3,
+    });
+
+    expect(result.pairs).toHaveLength(6);
+    expect(result.pairs.filter((pair) => pair.same)).toHaveLength(3);
+  }, 120_000);
+
+  it('rejects a pairsPerKind of zero', async () => {
+    const path = join(folder!, 'pairsDevTest.txt');
+    await expect(
+      scoreLfwPairs(pipeline, folder!, path, undefined, { pairsPerKind: 0 }),
+    ).rejects.toThrow(/pairsPerKind must be a positive integer, got 0/);
+  });
 });
