@@ -12,6 +12,7 @@ import {
   loadGallery,
   saveGallery,
 } from '../src/prediction/gallery-file';
+import { cosineDistance, l2Distance } from '../src/prediction/distance';
 import { predict } from '../src/prediction/predict';
 import { bandOf, RULE_OF_THUMB } from '../src/output/bands';
 
@@ -24,6 +25,37 @@ function vector(axis: number, noise = 0, dimension = 8): Float32Array {
 }
 
 describe('gallery search', () => {
+  it('matches direct distances for any dimension', () => {
+    // Seven values per vector exercises the remainder of the unrolled loop;
+    // the vectors are not unit length, so the stored norms matter.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
+    const gallery = new Gallery('test', 7);
+    const vectors = Array.from({ length: 40 }, () =>
+      Float32Array.from({ length: 7 }, random),
+    );
+    vectors.forEach((v, i) => gallery.add(`person ${i}`, v));
+    gallery.removeLabel('person 3');
+    const kept = vectors.filter((_, i) => i !== 3);
+    const query = Float32Array.from({ length: 7 }, random);
+
+    const l2 = gallery.nearest(query, kept.length, 'l2');
+    const cosine = gallery.nearest(query, kept.length, 'cosine');
+
+    for (const neighbour of l2) {
+      const expected = l2Distance(query, kept[neighbour.index]!);
+      expect(neighbour.distance).toBeCloseTo(expected, 5);
+    }
+    for (const neighbour of cosine) {
+      const expected = cosineDistance(query, kept[neighbour.index]!);
+      expect(neighbour.distance).toBeCloseTo(expected, 5);
+    }
+    expect(gallery.nearest(kept[5]!, 1)[0]!.distance).toBe(0);
+  });
+
   it('finds the nearest entries in order', () => {
     const gallery = new Gallery('test', 8);
     gallery.add('ada', vector(0));

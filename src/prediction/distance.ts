@@ -44,3 +44,30 @@ export function distanceFunction(
 ): (a: Float32Array, b: Float32Array, offsetB?: number) => number {
   return metric === 'l2' ? l2Distance : cosineDistance;
 }
+
+/**
+ * Dot product of `a` with the vector of `b` that starts at `offsetB`, summed
+ * in four interleaved partial sums so that the loop pipelines well. The
+ * summation order is fixed, so `dotProduct(v, v)` is the same number wherever
+ * it is computed.
+ */
+export function dotProduct(
+  a: Float32Array,
+  b: Float32Array,
+  offsetB = 0,
+): number {
+  const length = a.length;
+  const unrolled = length - (length % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < unrolled; i += 4) {
+    s0 += a[i]! * b[offsetB + i]!;
+    s1 += a[i + 1]! * b[offsetB + i + 1]!;
+    s2 += a[i + 2]! * b[offsetB + i + 2]!;
+    s3 += a[i + 3]! * b[offsetB + i + 3]!;
+  }
+  for (let i = unrolled; i < length; i++) s0 += a[i]! * b[offsetB + i]!;
+  return s0 + s1 + s2 + s3;
+}

@@ -5,7 +5,7 @@
  * Adding or removing people touches only their own rows and centroids: that
  * is the online learning of the talk, with no retraining of anyone else.
  */
-import { distanceFunction, type Metric } from './distance';
+import { dotProduct, type Metric } from './distance';
 
 /** One enrolled photo of a person. */
 export interface GalleryEntry {
@@ -69,9 +69,17 @@ export interface Gallery {
   centroids(): Map<string, Float32Array>;
 }
 
+/** Cosine distance from a dot product and the two squared norms. */
+function cosineFromDot(dot: number, normA: number, normB: number): number {
+  const denominator = Math.sqrt(normA * normB);
+  return denominator > 0 ? 1 - dot / denominator : 1;
+}
+
 /** A gallery searched by exact scan over one contiguous `Float32Array`. */
 export class ExactGallery implements Gallery {
   private vectors: Float32Array;
+  /** Squared L2 norm of each row, so that a scan needs one dot product per row. */
+  private squaredNorms: Float64Array;
   private readonly rows: GalleryEntry[] = [];
   private readonly centroidCache = new Map<string, Float32Array>();
 
@@ -90,6 +98,7 @@ export class ExactGallery implements Gallery {
       );
     }
     this.vectors = new Float32Array(dimension * 64);
+    this.squaredNorms = new Float64Array(64);
   }
 
   /** Number of enrolled embeddings. */
@@ -140,9 +149,13 @@ export class ExactGallery implements Gallery {
       const grown = new Float32Array(this.vectors.length * 2);
       grown.set(this.vectors);
       this.vectors = grown;
+      const grownNorms = new Float64Array(this.squaredNorms.length * 2);
+      grownNorms.set(this.squaredNorms);
+      this.squaredNorms = grownNorms;
     }
     const stored = Float32Array.from(embedding);
     this.vectors.set(stored, this.rows.length * this.dimension);
+    this.squaredNorms[this.rows.length] = dotProduct(stored, stored);
     const entry: GalleryEntry = {
       label: trimmed,
       embedding: stored,
@@ -164,6 +177,7 @@ export class ExactGallery implements Gallery {
     kept.forEach((row, i) => {
       this.rows.push(row);
       this.vectors.set(row.embedding, i * this.dimension);
+      this.squaredNorms[i] = dotProduct(row.embedding, row.embedding);
     });
     this.centroidCache.delete(label);
     return removed;
@@ -176,12 +190,19 @@ export class ExactGallery implements Gallery {
    */
   nearest(query: Float32Array, k: number, metric: Metric = 'l2'): Neighbour[] {
     this.checkQuery(query);
-    const distance = distanceFunction(metric);
+    const queryNorm = dotProduct(query, query);
+    const { vectors, squaredNorms, rows, dimension } = this;
     const best: Neighbour[] = [];
-    for (let i = 0; i < this.rows.length; i++) {
-      const d = distance(query, this.vectors, i * this.dimension);
+    for (let i = 0, offset = 0; i < rows.length; i++, offset += dimension) {
+      // One dot product per row: |q - v|^2 = |q|^2 + |v|^2 - 2 q.v, and
+      // cos(q, v) = q.v / (|q| |v|), with |v|^2 stored at enrollment.
+      const dot = dotProduct(query, vectors, offset);
+      const d =
+        metric === 'l2'
+          ? Math.sqrt(Math.max(0, queryNorm + squaredNorms[i]! - 2 * dot))
+          : cosineFromDot(dot, queryNorm, squaredNorms[i]!);
       if (best.length < k || d < best[best.length - 1]!.distance) {
-        const neighbour = { index: i, label: this.rows[i]!.label, distance: d };
+        const neighbour = { index: i, label: rows[i]!.label, distance: d };
         let position = best.length;
         while (position > 0 && best[position - 1]!.distance > d) position--;
         best.splice(position, 0, neighbour);
