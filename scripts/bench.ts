@@ -6,7 +6,9 @@
  * Usage: npm run bench -- [--quick] [--out FOLDER] [--notes FILE] [--render]
  *                         [--only PART,...] [--max-gallery ENTRIES]
  *   --quick        a run of about a minute on a few images (used by the tests)
- *   --out          folder of the two files (default docs)
+ *   --out          folder of the two files (default docs, or
+ *                  facelab-output/bench with --quick, so that a quick run
+ *                  never replaces the published results)
  *   --notes        Markdown added after the targets, to explain missed targets
  *   --render       measure nothing: rewrite benchmarks.md from benchmarks.json
  *   --only         run these parts and keep the others from benchmarks.json
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
-      out: { type: 'string', default: 'docs' },
+      out: { type: 'string' },
       notes: { type: 'string' },
       render: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -56,8 +58,10 @@ async function main(): Promise<void> {
   });
   const notes =
     values.notes === undefined ? '' : readFileSync(values.notes, 'utf8');
-  const jsonPath = join(values.out, 'benchmarks.json');
-  const markdownPath = join(values.out, 'benchmarks.md');
+  const out =
+    values.out ?? (values.quick ? join('facelab-output', 'bench') : 'docs');
+  const jsonPath = join(out, 'benchmarks.json');
+  const markdownPath = join(out, 'benchmarks.md');
   if (values.render) {
     const saved = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchmarkResult;
     writeFileSync(markdownPath, renderReport(saved, notes));
@@ -71,7 +75,7 @@ async function main(): Promise<void> {
     );
   }
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  mkdirSync(values.out, { recursive: true });
+  mkdirSync(out, { recursive: true });
   // Both files are rewritten after each part, so a stopped run keeps its figures.
   const save = (result: BenchmarkResult): void => {
     writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);

@@ -86,9 +86,18 @@ async function openServerGallery(
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((done, fail) => {
-    server.once('error', fail);
+    const onError = (error: NodeJS.ErrnoException): void => {
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} on ${host} is already in use; stop the program that uses it, or pass another --port (0 picks a free one)`,
+            )
+          : error,
+      );
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', fail);
+      server.off('error', onError);
       done((server.address() as AddressInfo).port);
     });
   });

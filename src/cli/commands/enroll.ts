@@ -89,9 +89,15 @@ export function enrollCommand(): Command {
         }
         if (report.enrolled > 0) await saveGallery(gallery, flags.gallery);
         const people = gallery.labels().length;
-        process.stdout.write(
-          `enrolled ${report.enrolled} photo(s) of ${enrolledWho} into ${flags.gallery} (gallery: ${count(people, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')})\n`,
-        );
+        if (report.enrolled === 0) {
+          process.stderr.write(
+            `nothing was enrolled: no photo of ${enrolledWho} could be used, and ${flags.gallery} is unchanged\n`,
+          );
+        } else {
+          process.stdout.write(
+            `enrolled ${report.enrolled} photo(s) of ${enrolledWho} into ${flags.gallery} (gallery: ${count(people, 'person', 'people')}, ${count(gallery.size, 'photo', 'photos')})\n`,
+          );
+        }
         if (report.failed + report.withoutFace > 0) process.exitCode = 1;
       } finally {
         pipeline.dispose();

@@ -18,6 +18,7 @@ import { evalIdentifyCommand } from './eval-identify';
 interface EvalLfwFlags extends PipelineFlags {
   pairs?: string;
   folds?: number;
+  pairsPerKind?: number;
   out: string;
   workers: number;
 }
@@ -46,6 +47,11 @@ export function evalCommand(): Command {
       integerAtLeast(2),
     )
     .option(
+      '--pairs-per-kind <count>',
+      'score only the first this many matched and mismatched pairs of the file',
+      integerAtLeast(1),
+    )
+    .option(
       '--out <file>',
       'where the JSON result is written',
       join('facelab-output', 'eval-lfw.json'),
@@ -68,7 +74,11 @@ export function evalCommand(): Command {
           progress ??= new Progress('embedding LFW images', total);
           progress.advance();
         },
-        { folds: flags.folds, workers: flags.workers },
+        {
+          folds: flags.folds,
+          workers: flags.workers,
+          pairsPerKind: flags.pairsPerKind,
+        },
       );
       await mkdir(dirname(flags.out), { recursive: true });
       await writeFile(flags.out, `${JSON.stringify(result)}\n`);
