@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { loadRuntime, type Runtime } from '../src/backend/backend';
 import { normalizeL2 } from '../src/embedding/types';
-import { seededRandom } from '../src/evaluation/split';
+import { seededRandom } from '../src/random';
 import {
   ClassifierHead,
   type TrainingSample,

@@ -6,7 +6,7 @@ import {
   type LabelledFace,
 } from '../src/projection/labelled-faces';
 import { pca } from '../src/projection/pca';
-import { seededRandom, normalSample } from '../src/projection/random';
+import { seededRandom, normalSample } from '../src/random';
 import { knnAccuracy, silhouetteScore } from '../src/projection/separation';
 import { tsne } from '../src/projection/tsne';
 import { umap } from '../src/projection/umap';

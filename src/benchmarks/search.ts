@@ -12,6 +12,7 @@ import {
   HnswIndex,
   type HnswSettings,
 } from '../prediction/hnsw-index';
+import { normalSample, seededRandom } from '../random';
 
 /** Search cost at one gallery size. */
 export interface SearchTimePoint {
@@ -61,21 +62,6 @@ export interface SearchBenchmark {
 export const DEFAULT_GENERATION_NOISE = 0.5;
 
 /**
- * Returns a small seeded pseudo-random generator (mulberry32) of uniform
- * numbers in [0, 1), so that generated galleries are repeatable.
- */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
  * Generates `count` unit-length embeddings, each a real embedding (taken in
  * turn) plus Gaussian noise of standard deviation `noise / sqrt(dimension)`
  * per value, so the generated people lie around real faces instead of
@@ -89,15 +75,13 @@ export function generateEmbeddings(
 ): Float32Array[] {
   if (seeds.length === 0) throw new RangeError('no embeddings to start from');
   const random = seededRandom(seed);
-  const gaussian = (): number =>
-    Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const dimension = seeds[0]!.length;
   const scale = noise / Math.sqrt(dimension);
   return Array.from({ length: count }, (_, i) => {
     const base = seeds[i % seeds.length]!;
     const vector = new Float32Array(dimension);
     for (let j = 0; j < dimension; j++) {
-      vector[j] = base[j]! + scale * gaussian();
+      vector[j] = base[j]! + scale * normalSample(random);
     }
     return normalizeL2(vector);
   });

@@ -3,6 +3,7 @@
  * and probes, so that every algorithm and every run uses the same split.
  */
 import type { LfwPerson } from '../datasets/lfw';
+import { seededRandom } from '../random';
 
 /** One photo and the person it shows. */
 export interface LabelledImage {
@@ -14,21 +15,6 @@ export interface LabelledImage {
 export interface EnrollmentSplit {
   readonly enrolled: readonly LabelledImage[];
   readonly probes: readonly LabelledImage[];
-}
-
-/**
- * Returns a pseudo-random generator of numbers in [0, 1) (mulberry32), so
- * that a seed reproduces a split on every machine.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Returns a copy of `items` in a seeded random order (Fisher-Yates). */

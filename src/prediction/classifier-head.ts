@@ -8,7 +8,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 
 import type { Tf } from '../backend/backend';
-import { seededRandom, seededShuffle } from '../evaluation/split';
+import { seededShuffle } from '../evaluation/split';
+import { seededRandom } from '../random';
 
 /** A labelled embedding used for training. */
 export interface TrainingSample {

@@ -2,7 +2,7 @@
  * Principal component analysis: the directions of largest variance, found by
  * power iteration with deflation on the covariance matrix.
  */
-import { normalSample, seededRandom } from './random';
+import { normalSample, seededRandom } from '../random';
 import { checkRows, type Rows } from './vectors';
 
 /** Coordinates of every point on the principal components. */

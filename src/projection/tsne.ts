@@ -4,7 +4,7 @@
  * gradient descent. Exact means O(n^2) memory and time per iteration, which
  * suits a few thousand points.
  */
-import { normalSample, seededRandom } from './random';
+import { normalSample, seededRandom } from '../random';
 import { checkRows, type Rows } from './vectors';
 
 /** Options of {@link tsne}. */

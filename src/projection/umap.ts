@@ -4,7 +4,7 @@
  */
 import { UMAP } from 'umap-js';
 
-import { seededRandom } from './random';
+import { seededRandom } from '../random';
 import { checkRows, type Rows } from './vectors';
 
 /** Options of {@link umap}. */

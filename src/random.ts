@@ -1,4 +1,4 @@
-/** Seeded pseudo-random numbers, so that projections are the same on every run. */
+/** Seeded pseudo-random numbers, so that splits, layouts and generated data are the same on every run. */
 
 /**
  * Returns a generator of uniform numbers in [0, 1) from a 32-bit seed
