@@ -19,6 +19,7 @@ import {
   readNotebook,
   type Notebook,
 } from '../scripts/notebooks/structure';
+import { CHROMIUM_ARGS } from '../src/plots/browser-export';
 import { notebookFigureHtml } from '../src/plots/notebook';
 
 const fixtures = join(__dirname, 'fixtures', 'notebooks');
@@ -272,15 +273,7 @@ describe.runIf(jupyter)('notebook execution with Jupyter', () => {
 
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const context = await browser.newContext({ offline: true });

@@ -69,7 +69,8 @@ describe.skipIf(!folder)('analysis worker pool', () => {
     expect(results).toHaveLength(3);
     expect(results[0]).toHaveProperty('analysis');
     expect(results[1]).toHaveProperty('error');
-    expect('error' in results[1]! && results[1].error).toContain('bad.jpg');
+    const failed = results[1] as { error: string };
+    expect(failed.error).toContain('bad.jpg');
     expect(results[2]).toHaveProperty('analysis');
   });
 

@@ -14,7 +14,8 @@ import { readPlotlySource } from './html';
 /** Chromium used when `FACELAB_CHROMIUM` is unset (Debian's `chromium` package). */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = [
+/** Flags for a headless Chromium that makes no network requests of its own. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -24,7 +24,7 @@ export function readPlotlySource(): string {
  * Browser code that defines `facelabHoverImages(div)`: it shows the point's
  * `customdata` image in one fixed `<img>` while the pointer is over a point.
  * The `<img>` is created at the first hover, so that a page without hovers
- * holds no image without a source.
+ * contains no image without a source.
  */
 const HOVER_SCRIPT = `
 window.facelabHoverImages = function (div) {

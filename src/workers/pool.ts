@@ -12,7 +12,7 @@ import { createLogger } from '../log';
 import type { ImageAnalysis, PipelineOptions } from '../pipeline';
 import type { AnalyzeRequest, WorkerReply, WorkerSetup } from './protocol';
 
-/** Most workers used by default: each one holds its own copy of the models. */
+/** Maximum number of workers used by default, because each loads its own copy of the models. */
 export const MAX_DEFAULT_WORKERS = 4;
 
 /** The outcome of one file: its analysis, or the reason it failed. */
