@@ -5,7 +5,8 @@
  * Adding or removing people touches only their own rows and centroids: that
  * is the online learning of the talk, with no retraining of anyone else.
  */
-import { dotProduct, type Metric } from './distance';
+import type { Metric } from './distance';
+import { VectorRows, type ScanKind } from './vector-rows';
 
 /** One enrolled photo of a person. */
 export interface GalleryEntry {
@@ -75,9 +76,12 @@ function cosineFromDot(dot: number, normA: number, normB: number): number {
   return denominator > 0 ? 1 - dot / denominator : 1;
 }
 
-/** A gallery searched by exact scan over one contiguous `Float32Array`. */
+/**
+ * A gallery searched by exact scan over one contiguous `Float32Array`, with
+ * WebAssembly SIMD dot products where the runtime has them.
+ */
 export class ExactGallery implements Gallery {
-  private vectors: Float32Array;
+  private readonly vectors: VectorRows;
   /** Squared L2 norm of each row, so that a scan needs one dot product per row. */
   private squaredNorms: Float64Array;
   private readonly rows: GalleryEntry[] = [];
@@ -87,18 +91,25 @@ export class ExactGallery implements Gallery {
    * @param model - Id of the embedder whose vectors this gallery holds;
    *   embeddings of different models must never be compared.
    * @param dimension - Length of every embedding.
+   * @param scan - `javascript` to scan without SIMD, for comparison.
    */
   constructor(
     readonly model: string,
     readonly dimension: number,
+    scan: ScanKind = 'wasm-simd',
   ) {
     if (!(Number.isInteger(dimension) && dimension > 0)) {
       throw new RangeError(
         `gallery dimension must be a positive integer, got ${dimension}`,
       );
     }
-    this.vectors = new Float32Array(dimension * 64);
+    this.vectors = new VectorRows(dimension, 64, scan);
     this.squaredNorms = new Float64Array(64);
+  }
+
+  /** The implementation that scans the embeddings. */
+  get scanKind(): ScanKind {
+    return this.vectors.kind;
   }
 
   /** Number of enrolled embeddings. */
@@ -145,17 +156,8 @@ export class ExactGallery implements Gallery {
         `embedding for "${trimmed}" contains NaN or infinite values`,
       );
     }
-    if ((this.rows.length + 1) * this.dimension > this.vectors.length) {
-      const grown = new Float32Array(this.vectors.length * 2);
-      grown.set(this.vectors);
-      this.vectors = grown;
-      const grownNorms = new Float64Array(this.squaredNorms.length * 2);
-      grownNorms.set(this.squaredNorms);
-      this.squaredNorms = grownNorms;
-    }
     const stored = Float32Array.from(embedding);
-    this.vectors.set(stored, this.rows.length * this.dimension);
-    this.squaredNorms[this.rows.length] = dotProduct(stored, stored);
+    this.store(stored);
     const entry: GalleryEntry = {
       label: trimmed,
       embedding: stored,
@@ -173,12 +175,11 @@ export class ExactGallery implements Gallery {
     const removed = this.rows.length - kept.length;
     if (removed === 0) return 0;
     this.rows.length = 0;
-    this.vectors.fill(0);
-    kept.forEach((row, i) => {
+    this.vectors.clear();
+    for (const row of kept) {
+      this.store(row.embedding);
       this.rows.push(row);
-      this.vectors.set(row.embedding, i * this.dimension);
-      this.squaredNorms[i] = dotProduct(row.embedding, row.embedding);
-    });
+    }
     this.centroidCache.delete(label);
     return removed;
   }
@@ -190,13 +191,14 @@ export class ExactGallery implements Gallery {
    */
   nearest(query: Float32Array, k: number, metric: Metric = 'l2'): Neighbour[] {
     this.checkQuery(query);
-    const queryNorm = dotProduct(query, query);
-    const { vectors, squaredNorms, rows, dimension } = this;
+    const queryNorm = this.vectors.dot(query, query);
+    // One dot product per row: |q - v|^2 = |q|^2 + |v|^2 - 2 q.v, and
+    // cos(q, v) = q.v / (|q| |v|), with |v|^2 stored at enrollment.
+    const dots = this.vectors.dotProducts(query);
+    const { squaredNorms, rows } = this;
     const best: Neighbour[] = [];
-    for (let i = 0, offset = 0; i < rows.length; i++, offset += dimension) {
-      // One dot product per row: |q - v|^2 = |q|^2 + |v|^2 - 2 q.v, and
-      // cos(q, v) = q.v / (|q| |v|), with |v|^2 stored at enrollment.
-      const dot = dotProduct(query, vectors, offset);
+    for (let i = 0; i < rows.length; i++) {
+      const dot = dots[i]!;
       const d =
         metric === 'l2'
           ? Math.sqrt(Math.max(0, queryNorm + squaredNorms[i]! - 2 * dot))
@@ -239,6 +241,18 @@ export class ExactGallery implements Gallery {
       this.centroidCache.set(label, mean);
     }
     return this.centroidCache;
+  }
+
+  /** Appends a row with its squared norm, summed as the scan sums. */
+  private store(embedding: Float32Array): void {
+    const row = this.vectors.length;
+    if (row === this.squaredNorms.length) {
+      const grown = new Float64Array(row * 2);
+      grown.set(this.squaredNorms);
+      this.squaredNorms = grown;
+    }
+    this.squaredNorms[row] = this.vectors.dot(embedding, embedding);
+    this.vectors.push(embedding);
   }
 
   /** @throws {@link EmbeddingMismatchError} when the query has the wrong length. */
