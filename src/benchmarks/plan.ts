@@ -11,7 +11,10 @@ export interface BenchmarkPlan {
   readonly overheadRounds: number;
   readonly throughputImages: number;
   readonly throughputWorkers: readonly number[];
-  /** Real embeddings for the search benchmark, from the LFW View 2 images. */
+  /**
+   * Real embeddings for the search benchmark: those of the memory run, or,
+   * when that part is skipped, of the same LFW images from the cache.
+   */
   readonly searchRealEmbeddings: number;
   readonly searchQueries: number;
   readonly searchSizes: readonly number[];
@@ -38,12 +41,12 @@ export const FULL_PLAN: BenchmarkPlan = {
   overheadRounds: 2,
   throughputImages: 24,
   throughputWorkers: [1, 2],
-  searchRealEmbeddings: 5000,
+  searchRealEmbeddings: 1200,
   searchQueries: 200,
   searchSizes: [1_000, 10_000, 100_000, 1_000_000],
   exactQueryLimit: 100,
-  efSearch: [64, 128, 256, 512],
-  memoryImages: 1000,
+  efSearch: [32, 64, 128, 256, 512],
+  memoryImages: 1200,
   memorySamples: 10,
   detectors: ['mtcnn', 'ssd', 'tiny'],
   accuracyPairsPerKind: 50,
@@ -62,12 +65,12 @@ export const QUICK_PLAN: BenchmarkPlan = {
   overheadRounds: 1,
   throughputImages: 6,
   throughputWorkers: [1, 2],
-  searchRealEmbeddings: 60,
-  searchQueries: 20,
+  searchRealEmbeddings: 30,
+  searchQueries: 10,
   searchSizes: [1_000, 10_000],
-  exactQueryLimit: 20,
+  exactQueryLimit: 10,
   efSearch: [64],
-  memoryImages: 20,
+  memoryImages: 30,
   memorySamples: 4,
   detectors: ['mtcnn', 'tiny'],
   accuracyPairsPerKind: 4,

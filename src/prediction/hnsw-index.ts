@@ -51,15 +51,22 @@ export class HnswIndex {
    * @param metric - `l2` (Euclidean) or `cosine` (1 - cos), as in `distance.ts`.
    * @param dimension - Length of every vector.
    * @param capacity - Rows to reserve; the index grows when more are added.
+   * @param loaded - A graph read from a file by {@link HnswIndex.read}.
    */
   constructor(
     readonly metric: Metric,
     readonly dimension: number,
     capacity: number,
     settings: HnswSettings = DEFAULT_HNSW_SETTINGS,
+    loaded?: HierarchicalNSW,
   ) {
-    this.capacity = Math.max(capacity, 16);
     this.efSearch = settings.efSearch;
+    if (loaded !== undefined) {
+      this.index = loaded;
+      this.capacity = loaded.getMaxElements();
+      return;
+    }
+    this.capacity = Math.max(capacity, 16);
     this.index = new HierarchicalNSW(metric, dimension);
     this.index.initIndex(
       this.capacity,
@@ -67,6 +74,26 @@ export class HnswIndex {
       settings.efConstruction,
       RANDOM_SEED,
     );
+  }
+
+  /**
+   * Reads a graph written by {@link write}. Loading takes seconds where
+   * building a million-vector graph takes minutes.
+   */
+  static async read(
+    path: string,
+    metric: Metric,
+    dimension: number,
+    settings: HnswSettings = DEFAULT_HNSW_SETTINGS,
+  ): Promise<HnswIndex> {
+    const index = new HierarchicalNSW(metric, dimension);
+    await index.readIndex(path);
+    return new HnswIndex(metric, dimension, 0, settings, index);
+  }
+
+  /** Writes the graph to a file for {@link HnswIndex.read}. */
+  async write(path: string): Promise<void> {
+    await this.index.writeIndex(path);
   }
 
   /** Number of vectors in the graph. */
