@@ -89,6 +89,7 @@ function checkInput(
         'so export the model with a single input',
     );
   }
+
   const metadata = session.inputMetadata[0];
   const name = session.inputNames[0]!;
   if (metadata?.isTensor && metadata.type !== 'float32') {
@@ -97,6 +98,7 @@ function checkInput(
         'export the model with a float32 input',
     );
   }
+
   const shape = metadata?.shape ?? [];
   if (shape.length === 0) return 1; // Unknown shape: one face per run is always valid.
   const expected = inputDims(spec, 0);
@@ -114,12 +116,13 @@ function checkInput(
         'inputSize in the model manifest',
     );
   }
+
   const batch = shape[0];
   return typeof batch === 'number' && batch > 0 ? batch : undefined;
 }
 
 /**
- * Returns the name of the output that holds the embedding: the one the spec
+ * Returns the name of the output that contains the embedding: the one the spec
  * names, else the only one with `dimension` values per face. It runs the
  * model once on a blank face, which also checks the input size.
  */
@@ -137,6 +140,7 @@ async function findEmbeddingOutput(
         `${names.join(', ')} in the model manifest`,
     );
   }
+
   const input = new ort.Tensor(
     'float32',
     new Float32Array(rows * spec.inputSize * spec.inputSize * 3),
@@ -152,6 +156,7 @@ async function findEmbeddingOutput(
         'fix inputSize or layout in the model manifest',
     );
   }
+
   const lengths = names.map(
     (name) =>
       outputs[name]!.dims.reduce((product, side) => product * side, 1) / rows,
@@ -169,6 +174,7 @@ async function findEmbeddingOutput(
     }
     return spec.output;
   }
+
   const matches = names.filter((_, i) => lengths[i] === spec.dimension);
   if (matches.length === 0) {
     throw new Error(
@@ -259,7 +265,7 @@ class OnnxEmbedder implements FaceEmbedder {
 
 /**
  * Loads the ONNX model that `spec` describes with ONNX Runtime and wraps it
- * as a {@link FaceEmbedder}. Faces are normalised as the spec says, sent in
+ * as a {@link FaceEmbedder}. Faces are normalised as the spec sets, sent in
  * batches (one at a time when the model fixes its batch size at 1), and each
  * embedding is scaled to unit L2 length.
  *

@@ -15,7 +15,7 @@ export interface OrtTensor {
   readonly data: unknown;
 }
 
-/** Name, element type and shape of a model input or output; a string dimension is symbolic. */
+/** Name, element type and shape of a model input or output. A string dimension is symbolic. */
 export interface OrtValueMetadata {
   readonly name: string;
   readonly isTensor: boolean;
@@ -54,7 +54,7 @@ export interface OrtModule {
 const PACKAGE = 'onnxruntime-node';
 
 /**
- * Requires `onnxruntime-node`. Throws an error that says how to install it
+ * Requires `onnxruntime-node`. Throws an error that gives the install command
  * when it is missing, and names `modelPath`, the model that needed it.
  */
 export function loadOnnxRuntime(modelPath: string): OrtModule {

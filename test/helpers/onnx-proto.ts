@@ -1,15 +1,15 @@
 /**
  * A minimal Protocol Buffers writer for the ONNX messages a converted
  * inference graph needs: ModelProto, GraphProto, NodeProto, AttributeProto,
- * TensorProto and ValueInfoProto. Field numbers are those of `onnx.proto`
- * in the ONNX repository (onnx/onnx, `onnx/onnx.proto`).
+ * TensorProto and ValueInfoProto. Field numbers are those of the ONNX
+ * project's `onnx.proto`. ONNX Runtime 1.31 reads the files it writes.
  */
 
 /** Protocol Buffers wire types. */
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
-/** Appends fields of one message; `finish` returns its bytes. */
+/** Appends the fields of one message, and `finish` returns its bytes. */
 class MessageWriter {
   private readonly chunks: Uint8Array[] = [];
 
@@ -82,7 +82,7 @@ export interface OnnxNode {
   readonly attributes?: Readonly<Record<string, OnnxAttributeValue>>;
 }
 
-/** A float graph input or output; a string dimension is symbolic (any size). */
+/** A float graph input or output. A string dimension is symbolic (any size). */
 export interface OnnxValueInfo {
   readonly name: string;
   readonly dims: readonly (number | string)[];
@@ -102,7 +102,8 @@ function tensorMessage(tensor: OnnxTensor): MessageWriter {
   message.int(2, tensor.dataType);
   message.string(8, tensor.name);
   const { buffer, byteOffset, byteLength } = tensor.values;
-  // raw_data is little-endian, as typed arrays are on every platform Node.js runs on.
+  // raw_data is little-endian, and typed arrays use the platform's byte order.
+  // NOTE: correct on little-endian machines (x64, arm64) only.
   return message.bytes(9, new Uint8Array(buffer, byteOffset, byteLength));
 }
 
@@ -148,7 +149,7 @@ function valueInfoMessage(value: OnnxValueInfo): MessageWriter {
   return new MessageWriter().string(1, value.name).message(2, type);
 }
 
-/** ONNX IR version 8 and opset 13, which ONNX Runtime 1.14 and later read. */
+/** ONNX IR version 8 and opset 13, which ONNX Runtime 1.31 reads. */
 const IR_VERSION = 8;
 const OPSET_VERSION = 13;
 

@@ -24,7 +24,7 @@ import {
 
 /** How the ONNX model's input differs from the graph model's. */
 export interface OnnxConversionOptions {
-  /** Fixed batch size of the input; when absent, the batch axis is symbolic. */
+  /** Fixed batch size of the input. When absent, the batch axis is symbolic. */
   batchSize?: number;
   /** Channel order of the ONNX input (default `rgb`, the graph model's). */
   channels?: 'rgb' | 'bgr';
@@ -43,7 +43,7 @@ export interface OnnxConversion {
   readonly inputSize: number;
   /** Length of the output per face. */
   readonly dimension: number;
-  /** Normalisation the caller applies, `(pixel - mean) / std`; 0 and 1 when the graph keeps its own. */
+  /** Normalisation the caller applies, `(pixel - mean) / std`. It is 0 and 1 when the graph keeps its own. */
   readonly mean: number;
   readonly std: number;
 }
@@ -145,7 +145,7 @@ async function readWeights(
   return weights;
 }
 
-/** Strips the `:0` output suffix; rejects control inputs and other outputs. */
+/** Strips the `:0` output suffix, and rejects control inputs and other outputs. */
 function inputName(node: TfNode, input: string): string {
   if (input.startsWith('^') || /:[1-9]\d*$/.test(input)) {
     throw new Error(
@@ -459,6 +459,7 @@ class GraphConverter {
 
 /** Returns the non-constant nodes that `output` depends on, inputs first. */
 function topologicalOrder(
+  modelPath: string,
   byName: ReadonlyMap<string, TfNode>,
   output: string,
 ): TfNode[] {
@@ -468,7 +469,8 @@ function topologicalOrder(
     if (visited.has(name)) return;
     visited.add(name);
     const node = byName.get(name);
-    if (node === undefined) throw new Error(`graph has no node named ${name}`);
+    if (node === undefined)
+      throw new Error(`${modelPath}: the graph has no node named ${name}`);
     for (const input of node.input ?? []) visit(inputName(node, input));
     if (node.op !== 'Const' && node.op !== 'Placeholder') order.push(node);
   };
@@ -476,7 +478,7 @@ function topologicalOrder(
   return order;
 }
 
-/** The Sub and Mul nodes of a leading `(input - a) * b`, with `a` and `b`. */
+/** Finds the Sub and Mul nodes of a leading `(input - a) * b`, with `a` and `b`. */
 function findInputScaling(
   modelPath: string,
   nodes: readonly TfNode[],
@@ -585,7 +587,7 @@ export async function convertGraphModelToOnnx(
     skipped.add(scaling.sub).add(scaling.mul);
     converter.alias(scaling.mul.name, input, true);
   }
-  for (const node of topologicalOrder(byName, outputName)) {
+  for (const node of topologicalOrder(modelPath, byName, outputName)) {
     if (!skipped.has(node)) converter.convert(node);
   }
 
