@@ -1,8 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { GraphModel, Tensor } from '@tensorflow/tfjs';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { alignFace } from '../src/alignment/align';
@@ -11,6 +13,7 @@ import { loadRuntime, type Tf } from '../src/backend/backend';
 import { detectFaces } from '../src/detection/detect';
 import { createMtcnnDetector } from '../src/detection/mtcnn';
 import { createOnnxEmbedder } from '../src/embedding/onnx-embedder';
+import type { loadOnnxRuntime } from '../src/embedding/onnx-runtime';
 import { normalizeL2, type FaceEmbedder } from '../src/embedding/types';
 import { readPairs, type ImagePair } from '../src/evaluation/pairs';
 import { loadImage } from '../src/input/decode';
@@ -291,3 +294,34 @@ describe.skipIf(!folder)(
     });
   },
 );
+
+describe('loadOnnxRuntime without the package', () => {
+  it('gives the install command', async () => {
+    // A copy of the module outside the project, where Node.js finds no
+    // node_modules folder with onnxruntime-node, as after
+    // `npm ci --omit=optional`.
+    const source = await readFile(
+      resolve(__dirname, '../src/embedding/onnx-runtime.ts'),
+      'utf8',
+    );
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+      },
+    });
+    const folder = await mkdtemp(join(tmpdir(), 'facelab-no-onnx-'));
+    try {
+      const copy = join(folder, 'onnx-runtime.js');
+      await writeFile(copy, outputText);
+      const module = createRequire(copy)(copy) as {
+        loadOnnxRuntime: typeof loadOnnxRuntime;
+      };
+      expect(() => module.loadOnnxRuntime('/models/facenet.onnx')).toThrow(
+        /^\/models\/facenet\.onnx: ONNX models need the optional package onnxruntime-node.*`npm install onnxruntime-node`$/,
+      );
+    } finally {
+      await rm(folder, { recursive: true });
+    }
+  });
+});
