@@ -102,11 +102,15 @@ function checkInput(
   const shape = metadata?.shape ?? [];
   if (shape.length === 0) return 1; // Unknown shape: one face per run is always valid.
   const expected = inputDims(spec, 0);
+  // A symbolic (string) or negative dimension takes any size.
   const matches =
     shape.length === 4 &&
     shape.every(
       (side, axis) =>
-        axis === 0 || typeof side !== 'number' || side === expected[axis],
+        axis === 0 ||
+        typeof side !== 'number' ||
+        side < 0 ||
+        side === expected[axis],
     );
   if (!matches) {
     throw new Error(
