@@ -12,6 +12,7 @@ import {
   openOnnxSession,
   type OrtModule,
   type OrtSession,
+  type OrtTensor,
 } from './onnx-runtime';
 import { normalizeL2, type FaceEmbedder } from './types';
 
@@ -22,10 +23,11 @@ const BATCH_SIZE = 16;
  * Threads for the work inside each operator. One, because facelab's worker
  * threads already run one embedder each, and a second ONNX thread then
  * competes with them for the same cores.
- * NOTE: measured on a shared 2-core machine (load average about 5.5) with
- * MobileFace converted to ONNX, 96 faces: 2.2 to 2.7 ms per face with one
- * thread, 4.1 to 4.9 ms with two. A machine with idle cores may gain from
- * more; pass `threads` to {@link createOnnxEmbedder}.
+ * NOTE: measured on a shared 2-core machine with MobileFace converted to
+ * ONNX, 96 faces, three runs each. At a load average of 5.5, one thread
+ * took 2.2 to 2.7 ms per face and two took 4.1 to 4.9 ms. At 7.4, one took
+ * 4.4 to 5.5 ms and two 7.5 to 11.0 ms. A machine with idle cores may gain
+ * from more threads, so `threads` in {@link createOnnxEmbedder} sets them.
  */
 export const ONNX_DEFAULT_THREADS = 1;
 
@@ -37,11 +39,25 @@ export interface OnnxEmbedderOptions {
 
 const log = createLogger('embedding');
 
+/** Releases `session`. A failure is logged, not raised, because nothing can undo it. */
+async function releaseSession(
+  session: OrtSession,
+  modelPath: string,
+): Promise<void> {
+  try {
+    await session.release();
+  } catch (error) {
+    log.warn(
+      `${modelPath}: releasing the ONNX Runtime session failed: ${String(error)}`,
+    );
+  }
+}
+
 /**
  * Writes `faces` into a float32 input of `rows` faces in the spec's layout,
  * channel order and normalisation. Rows past the last face stay zero.
  */
-export function facesToInput(
+function facesToInput(
   spec: EmbedderModelSpec,
   faces: readonly RgbImage[],
   rows: number,
@@ -50,7 +66,7 @@ export function facesToInput(
   const input = new Float32Array(rows * plane * 3);
   const nchw = spec.layout === 'nchw';
   for (let c = 0; c < 3; c++) {
-    // Channel c of the model input; mean and std follow the model's order.
+    // Channel c of the model input. Its mean and std are in the model's order.
     const source = spec.channels === 'bgr' ? 2 - c : c;
     const mean = spec.mean[c]!;
     const scale = 1 / spec.std[c]!;
@@ -150,7 +166,7 @@ async function findEmbeddingOutput(
     new Float32Array(rows * spec.inputSize * spec.inputSize * 3),
     inputDims(spec, rows),
   );
-  let outputs: Record<string, { dims: readonly number[] }>;
+  let outputs: Record<string, OrtTensor>;
   try {
     outputs = await session.run({ [session.inputNames[0]!]: input });
   } catch (error) {
@@ -165,20 +181,34 @@ async function findEmbeddingOutput(
     (name) =>
       outputs[name]!.dims.reduce((product, side) => product * side, 1) / rows,
   );
+  const output = spec.output ?? findOutputByLength(spec, names, lengths);
+  const length = lengths[names.indexOf(output)];
+  if (length !== spec.dimension) {
+    throw new Error(
+      `${path}: output ${output} has ${length} values per face, not ` +
+        `dimension ${spec.dimension}; fix dimension or output in the model manifest`,
+    );
+  }
+  const type = outputs[output]!.type;
+  if (type !== 'float32' && type !== 'float64') {
+    throw new Error(
+      `${path}: output ${output} is of type ${type}, not float32; ` +
+        'export the model with a float32 embedding output',
+    );
+  }
+  return output;
+}
+
+/** Returns the only output with `dimension` values per face. */
+function findOutputByLength(
+  spec: EmbedderModelSpec,
+  names: readonly string[],
+  lengths: readonly number[],
+): string {
+  const path = spec.modelPath;
   const describe = names
     .map((name, i) => `${name} (${lengths[i]} values per face)`)
     .join(', ');
-  if (spec.output !== undefined) {
-    const length = lengths[names.indexOf(spec.output)];
-    if (length !== spec.dimension) {
-      throw new Error(
-        `${path}: output ${spec.output} has ${length} values per face, not ` +
-          `dimension ${spec.dimension}; fix dimension or output in the model manifest`,
-      );
-    }
-    return spec.output;
-  }
-
   const matches = names.filter((_, i) => lengths[i] === spec.dimension);
   if (matches.length === 0) {
     throw new Error(
@@ -245,12 +275,12 @@ class OnnxEmbedder implements FaceEmbedder {
         { [this.session.inputNames[0]!]: input },
         [this.outputName],
       );
+      // Float32Array or Float64Array, as checked when the model loaded.
       const values = outputs[this.outputName]!.data as Float32Array;
       for (let i = 0; i < batch.length; i++) {
         const offset = i * this.dimension;
-        results.push(
-          normalizeL2(values.slice(offset, offset + this.dimension)),
-        );
+        const vector = values.subarray(offset, offset + this.dimension);
+        results.push(normalizeL2(Float32Array.from(vector)));
       }
     }
     return results;
@@ -259,11 +289,7 @@ class OnnxEmbedder implements FaceEmbedder {
   dispose(): void {
     if (this.released) return;
     this.released = true;
-    this.session.release().catch((error: unknown) => {
-      log.warn(
-        `${this.spec.modelPath}: releasing the ONNX Runtime session failed: ${String(error)}`,
-      );
-    });
+    void releaseSession(this.session, this.spec.modelPath);
   }
 }
 
@@ -308,7 +334,7 @@ export async function createOnnxEmbedder(
     );
     return new OnnxEmbedder(ort, session, spec, outputName, fixedBatch);
   } catch (error) {
-    await session.release();
+    await releaseSession(session, spec.modelPath);
     throw error;
   }
 }

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
  * package.
  */
 export interface OrtTensor {
+  /** Element type, for example `float32`. */
+  readonly type: string;
   readonly dims: readonly number[];
   readonly data: unknown;
 }
