@@ -62,7 +62,7 @@ function relativeEyeError(face: DetectedFace, reference: DetectedFace): number {
   );
 }
 
-/** The face of `faces` whose box overlaps `reference`'s most, with that IoU. */
+/** Finds the face whose box overlaps `reference`'s most, and that IoU. */
 function bestMatch(
   faces: readonly DetectedFace[],
   reference: DetectedFace,
@@ -105,7 +105,7 @@ describe('BlazeFace anchors and decoding', () => {
       regressors[4 + 2 * k] = k;
       regressors[5 + 2 * k] = -k;
     }
-    // Logit 2 gives about 0.88; logit -2 about 0.12, below the threshold.
+    // Logit 2 gives about 0.88, and logit -2 about 0.12, below the threshold.
     const [candidate, ...rest] = decodeCandidates(
       [2, -2],
       regressors,

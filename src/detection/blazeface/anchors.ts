@@ -12,7 +12,7 @@ export const BLAZEFACE_INPUT_SIZE = 256;
 export interface AnchorLayer {
   /** Cells per row and per column. */
   readonly gridSize: number;
-  /** Anchors per cell; they share the cell's centre. */
+  /** Anchors per cell, all at the cell's centre. */
   readonly anchorsPerCell: number;
 }
 
@@ -21,7 +21,7 @@ export interface AnchorLayer {
  * (stride 16 pixels) with 2 anchors per cell, and an 8x8 grid (stride 32)
  * with 6 per cell, so 512 + 384 = 896 anchors. MediaPipe describes the same
  * layout as four anchor layers of strides 16, 32, 32 and 32 with 2 anchors
- * each; the last three share one grid.
+ * each, and the last three share one grid.
  */
 export const BLAZEFACE_LAYERS: readonly AnchorLayer[] = [
   { gridSize: 16, anchorsPerCell: 2 },

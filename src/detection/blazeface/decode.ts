@@ -40,7 +40,7 @@ function sigmoid(logit: number): number {
 
 /**
  * Decodes every anchor whose score is at least `minScore`. Per anchor,
- * `regressors` holds the box centre's offset from the anchor (x, y), the box
+ * `regressors` contains the box centre's offset from the anchor (x, y), the box
  * width and height, then an (x, y) offset from the anchor for each key
  * point, all in input pixels.
  *

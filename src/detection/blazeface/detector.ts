@@ -42,8 +42,7 @@ function letterboxOf(width: number, height: number): Letterbox {
 
 /**
  * Resizes the image into the top-left corner of the square input, pads the
- * rest with black and maps RGB 0..255 to -1..1, the range MediaPipe feeds
- * its face detector.
+ * rest with black and maps RGB 0..255 to -1..1, BlazeFace's input range.
  */
 function toNetworkInput(
   tf: Tf,
@@ -71,7 +70,7 @@ function toNetworkInput(
 
 /**
  * Maps a candidate from input pixels to image pixels and clips its box to
- * the image; a box left without area gives undefined.
+ * the image. Returns undefined when no part of the box is inside the image.
  */
 function toDetectedFace(
   candidate: BlazeFaceCandidate,
@@ -139,13 +138,13 @@ export class BlazeFaceDetector implements FaceDetector {
     const [height, width] = image.shape;
     const letterbox = letterboxOf(width, height);
     const candidates = await this.findCandidates(model, image, letterbox);
-    const kept = await this.suppressOverlaps(candidates);
+    const best = await this.suppressOverlaps(candidates);
     const scale = {
       x: width / letterbox.width,
       y: height / letterbox.height,
     };
     const faces: DetectedFace[] = [];
-    for (const candidate of kept) {
+    for (const candidate of best) {
       const face = toDetectedFace(candidate, scale, width, height);
       if (face !== undefined) faces.push(face);
     }
