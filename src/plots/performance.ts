@@ -12,12 +12,19 @@ export interface StageTiming {
 
 /** Search cost at one gallery size. */
 export interface SearchTimePoint {
-  readonly method: 'exact' | 'hnsw';
+  /** `exact-js` is the exact scan in plain JavaScript, without SIMD. */
+  readonly method: 'exact' | 'exact-js' | 'hnsw';
   readonly gallerySize: number;
   readonly msPerQuery: number;
   /** Fraction of queries whose first result is the exact nearest neighbour. */
   readonly recallAt1: number;
 }
+
+const SEARCH_METHOD_NAMES: Record<SearchTimePoint['method'], string> = {
+  exact: 'exact, SIMD (every entry)',
+  'exact-js': 'exact, JavaScript (every entry)',
+  hnsw: 'HNSW (approximate)',
+};
 
 /**
  * Plots seconds per image for each stage as horizontal bars, in pipeline
@@ -72,7 +79,7 @@ export function searchTimeFigure(points: readonly SearchTimePoint[]): Figure {
     return {
       type: 'scatter',
       mode: 'lines+markers',
-      name: method === 'exact' ? 'exact (every entry)' : 'HNSW (approximate)',
+      name: SEARCH_METHOD_NAMES[method],
       x: series.map((point) => point.gallerySize),
       y: series.map((point) => point.msPerQuery),
       text: series.map(
