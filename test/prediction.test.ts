@@ -14,7 +14,10 @@ import {
 } from '../src/prediction/gallery-file';
 import { cosineDistance, l2Distance } from '../src/prediction/distance';
 import { predict } from '../src/prediction/predict';
+import { resultsToJson } from '../src/cli/commands/identify';
 import { bandOf, RULE_OF_THUMB } from '../src/output/bands';
+import type { AnalyzedFace } from '../src/pipeline';
+import { Recognizer } from '../src/recognizer';
 
 /** Creates a unit vector along `axis`, nudged towards the next axis by `noise`. */
 function vector(axis: number, noise = 0, dimension = 8): Float32Array {
@@ -172,6 +175,40 @@ describe('bands', () => {
     expect(bandOf(0.9, RULE_OF_THUMB)).toBe('likely');
     expect(bandOf(1.1, RULE_OF_THUMB)).toBe('unlikely');
     expect(bandOf(1.3, RULE_OF_THUMB)).toBe('far');
+  });
+
+  it('marks an infinite distance as empty gallery', () => {
+    expect(bandOf(Infinity, RULE_OF_THUMB)).toBe('empty-gallery');
+  });
+});
+
+/** A face at `x` along the image whose embedding is {@link vector}`(axis, noise)`. */
+function face(x: number, axis: number, noise = 0): AnalyzedFace {
+  const point = { x, y: 10 };
+  return {
+    box: { x, y: 0, width: 20, height: 20 },
+    score: 0.99,
+    landmarks5: [point, point, point, point, point],
+    embedding: vector(axis, noise),
+  };
+}
+
+describe('Recognizer', () => {
+  it('reports an empty gallery in band and JSON', () => {
+    const recognizer = new Recognizer(new Gallery('m', 8), {
+      limits: RULE_OF_THUMB,
+    });
+
+    const result = recognizer.identify(face(0, 0));
+    const json = JSON.parse(
+      resultsToJson([{ source: 'a.jpg', faces: [result] }]),
+    ) as { faces: { band: string; distance: number | null }[] }[];
+
+    expect(result.label).toBe('unknown');
+    expect(result.nearestLabel).toBeNull();
+    expect(result.band).toBe('empty-gallery');
+    expect(json[0]!.faces[0]!.band).toBe('empty-gallery');
+    expect(json[0]!.faces[0]!.distance).toBeNull();
   });
 });
 
