@@ -300,4 +300,27 @@ describe.skipIf(!folder)('facelab CLI', () => {
     },
     RUN_TIMEOUT_MS,
   );
+
+  it.each([
+    { command: ['identify'], value: '3' },
+    { command: ['identify'], value: '0' },
+    { command: ['identify'], value: 'near' },
+    { command: ['serve'], value: '2.5' },
+    { command: ['eval', 'identify'], value: '-1' },
+  ])(
+    '$command.0 rejects --threshold $value',
+    async ({ command, value }) => {
+      const run = await runCli(
+        [...command, '--threshold', value, inputs.same],
+        env,
+      );
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `option '--threshold <distance>' argument '${value}' is invalid`,
+      );
+      expect(run.stderr).toContain('above 0 and at most 2');
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -8,7 +8,7 @@ import {
   addPipelineOptions,
   defaultGalleryPath,
   integerAtLeast,
-  parsePositiveNumber,
+  parseThreshold,
   pipelineOptions,
   resolveLimits,
   type PipelineFlags,
@@ -144,8 +144,8 @@ export function serveCommand(): Command {
     )
     .option(
       '--threshold <distance>',
-      'largest L2 distance accepted as a match (default: the model calibration)',
-      parsePositiveNumber,
+      'largest L2 distance accepted as a match, above 0 and at most 2 (default: the model calibration)',
+      parseThreshold,
     );
   addPipelineOptions(command);
   return command.action(async (flags: ServeFlags) => {
