@@ -301,6 +301,30 @@ describe.skipIf(!folder)('facelab CLI', () => {
     RUN_TIMEOUT_MS,
   );
 
+  it(
+    'gallery rejects unknown subcommand',
+    async () => {
+      const run = await runCli(['gallery', 'bogus'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("unknown subcommand 'gallery bogus'");
+      expect(run.stderr).toContain('use one of: list, remove');
+      expect(run.stderr).not.toContain('too many arguments');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'gallery list rejects argument',
+    async () => {
+      const run = await runCli(['gallery', 'list', 'extra'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("'gallery list' takes no arguments");
+    },
+    RUN_TIMEOUT_MS,
+  );
+
   it.each([
     { command: ['identify'], value: '3' },
     { command: ['identify'], value: '0' },
