@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ImageResult } from '../src/output/result';
 import { runCli, type CliRun } from './helpers/cli';
-import { lfwFolder, lfwImage } from './helpers/datasets';
+import { lfwFolder, lfwImage, samplePhoto } from './helpers/datasets';
 
 const folder = lfwFolder();
 const LABEL = 'George_W_Bush';
@@ -302,6 +302,45 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it(
+    'identify gives one face each label',
+    async () => {
+      const label = 'Sample Two';
+      const sampleGallery = join(workFolder, 'sample2-gallery.json');
+      // Enrollment takes the largest face. The other woman is a different
+      // person about 0.41 from her, so at the threshold 0.6 both faces would
+      // match without the one-face-per-label rule.
+      const enrolled = await runCli(
+        ['enroll', '--gallery', sampleGallery, label, samplePhoto(2)],
+        env,
+      );
+      const run = await runCli(
+        [
+          'identify',
+          '--json',
+          '--gallery',
+          sampleGallery,
+          '--threshold',
+          '0.6',
+          samplePhoto(2),
+        ],
+        env,
+      );
+
+      expect(enrolled.code).toBe(0);
+      expect(run.code).toBe(0);
+      const [result] = JSON.parse(run.stdout) as ImageResult[];
+      expect(result!.faces).toHaveLength(2);
+      const labels = result!.faces.map((face) => face.label);
+      expect(labels.filter((name) => name === label)).toHaveLength(1);
+      const other = result!.faces.find((face) => face.label !== label);
+      expect(other!.label).toBe('unknown');
+      expect(other!.nearestLabel).toBe(label);
+      expect(other!.distance).toBeLessThan(0.6);
+    },
+    2 * RUN_TIMEOUT_MS,
+  );
+
+  it(
     'gallery rejects unknown subcommand',
     async () => {
       const run = await runCli(['gallery', 'bogus'], env);
@@ -326,13 +365,13 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it.each([
-    { command: ['identify'], value: '3' },
-    { command: ['identify'], value: '0' },
-    { command: ['identify'], value: 'near' },
-    { command: ['serve'], value: '2.5' },
-    { command: ['eval', 'identify'], value: '-1' },
+    { name: 'identify', command: ['identify'], value: '3' },
+    { name: 'identify', command: ['identify'], value: '0' },
+    { name: 'identify', command: ['identify'], value: 'near' },
+    { name: 'serve', command: ['serve'], value: '2.5' },
+    { name: 'eval identify', command: ['eval', 'identify'], value: '-1' },
   ])(
-    '$command.0 rejects --threshold $value',
+    '$name rejects --threshold $value',
     async ({ command, value }) => {
       const run = await runCli(
         [...command, '--threshold', value, inputs.same],

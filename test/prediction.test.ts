@@ -210,6 +210,58 @@ describe('Recognizer', () => {
     expect(json[0]!.faces[0]!.band).toBe('empty-gallery');
     expect(json[0]!.faces[0]!.distance).toBeNull();
   });
+
+  describe('identifyAll', () => {
+    const gallery = new Gallery('m', 8);
+    gallery.add('ada', vector(0), 'ada.jpg');
+    gallery.add('bob', vector(2), 'bob.jpg');
+    const recognizer = new Recognizer(gallery, {
+      limits: { confidentBelow: 0.2, threshold: 0.5, farAbove: 0.8 },
+    });
+
+    it('keeps a repeated label for the closest face', () => {
+      const [far, near] = recognizer.identifyAll([
+        face(0, 0, 0.3),
+        face(50, 0, 0.1),
+      ]);
+
+      expect(near!.label).toBe('ada');
+      expect(far!.label).toBe('unknown');
+      expect(far!.nearestLabel).toBe('ada');
+      expect(far!.distance).toBeGreaterThan(near!.distance);
+      expect(far!.distance).toBeLessThan(0.5);
+      expect(far!.band).toBe('likely');
+    });
+
+    it('keeps the first of equally close faces', () => {
+      const labels = recognizer
+        .identifyAll([face(0, 0, 0.2), face(50, 0, 0.2), face(90, 0, 0.2)])
+        .map((result) => result.label);
+
+      expect(labels).toEqual(['ada', 'unknown', 'unknown']);
+    });
+
+    it('leaves distinct labels and unknowns alone', () => {
+      const results = recognizer.identifyAll([
+        face(0, 0, 0.1),
+        face(50, 2, 0.1),
+        face(90, 5),
+        face(120, 5),
+      ]);
+
+      expect(results.map((result) => result.label)).toEqual([
+        'ada',
+        'bob',
+        'unknown',
+        'unknown',
+      ]);
+      expect(results).toEqual(
+        [face(0, 0, 0.1), face(50, 2, 0.1), face(90, 5), face(120, 5)].map(
+          (item) => recognizer.identify(item),
+        ),
+      );
+    });
+  });
 });
 
 describe('gallery file', () => {

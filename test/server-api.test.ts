@@ -122,6 +122,33 @@ describe('POST /api/identify', () => {
     }
   });
 
+  it('gives an enrolled label to one face of sample2', async () => {
+    const label = 'Sample Two';
+    const photo = readFileSync(samplePhoto(2));
+    // Enrollment takes the largest face of the photo.
+    const enrolled = await post(
+      `/api/enroll?label=${encodeURIComponent(label)}`,
+      photo,
+      'image/jpeg',
+    );
+    try {
+      expect(enrolled.status).toBe(201);
+
+      const body = (await (
+        await post('/api/identify', photo, 'image/jpeg')
+      ).json()) as IdentifyResponse;
+
+      expect(body.faces).toHaveLength(2);
+      const labelled = body.faces.filter((face) => face.label === label);
+      expect(labelled).toHaveLength(1);
+      expect(labelled[0]!.distance).toBeLessThan(0.05);
+    } finally {
+      await fetch(`${base}/api/gallery/${encodeURIComponent(label)}`, {
+        method: 'DELETE',
+      });
+    }
+  });
+
   it('returns no faces for an image without a face', async () => {
     const blank = await sharp({
       create: { width: 320, height: 240, channels: 3, background: '#8090a0' },

@@ -132,7 +132,7 @@ export async function handleIdentify(
   const body: IdentifyResponse = {
     width: analysis.width,
     height: analysis.height,
-    faces: analysis.faces.map((face) => context.recognizer.identify(face)),
+    faces: context.recognizer.identifyAll(analysis.faces),
     cached: analysis.cached,
     timings: analysis.timings,
   };

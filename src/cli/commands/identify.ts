@@ -37,7 +37,7 @@ export function resultsToJson(results: readonly ImageResult[]): string {
   );
 }
 
-/** Turns a batch item into a result, labelling its faces. */
+/** Turns a batch item into a result, labelling its faces with each label used once. */
 export function toImageResult(
   item: BatchItem,
   recognizer: Recognizer,
@@ -49,7 +49,7 @@ export function toImageResult(
     source: item.path,
     width: analysis.width,
     height: analysis.height,
-    faces: analysis.faces.map((face) => recognizer.identify(face)),
+    faces: recognizer.identifyAll(analysis.faces),
   };
 }
 
