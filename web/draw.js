@@ -23,6 +23,11 @@ export function describeFace(face) {
   return `${face.label} ${face.distance.toFixed(3)} ${face.band}`;
 }
 
+/** Formats the unknown threshold of an /api/identify response for a status line. */
+export function describeThreshold(result) {
+  return `unknown above distance ${result.threshold}`;
+}
+
 /** Draws each face's box, five landmarks and caption over what the canvas already shows. */
 export function drawFaces(context, faces) {
   const scale = Math.max(context.canvas.width, context.canvas.height) / 640;

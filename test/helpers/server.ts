@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { resolveLimits } from '../../src/cli/context';
 import {
   startServer,
   type RunningServer,
@@ -37,7 +36,6 @@ export async function startTestServer(
     maxUploadBytes: 10 * 1024 * 1024,
     queueCapacity: 4,
     pipeline: { cache: process.env.FACELAB_CACHE || false },
-    limits: (model) => resolveLimits(model),
     ...overrides,
   });
   return {

@@ -10,7 +10,6 @@ import {
   integerAtLeast,
   parseThreshold,
   pipelineOptions,
-  resolveLimits,
   type PipelineFlags,
 } from '../context';
 
@@ -144,7 +143,7 @@ export function serveCommand(): Command {
     )
     .option(
       '--threshold <distance>',
-      'largest L2 distance accepted as a match, above 0 and at most 2 (default: the model calibration)',
+      'largest L2 distance accepted as a match, above 0 and at most 2 (default: the open-set threshold measured for the model, stricter than its calibration)',
       parseThreshold,
     );
   addPipelineOptions(command);
@@ -163,7 +162,7 @@ export function serveCommand(): Command {
       maxUploadBytes: Math.round(flags.maxUpload * 1024 * 1024),
       queueCapacity: flags.queue,
       pipeline: pipelineOptions(flags),
-      limits: (model) => resolveLimits(model, flags.threshold),
+      ...(flags.threshold !== undefined && { threshold: flags.threshold }),
     });
     closeOnSignals(server);
     printUrls(server.url);
