@@ -341,6 +341,23 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it(
+    'identify rejects file as --annotate',
+    async () => {
+      const run = await runCli(
+        ['identify', '--annotate', inputs.text, inputs.same],
+        env,
+      );
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `--annotate ${inputs.text}: cannot create the folder`,
+      );
+      expect(run.stdout).toBe('');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
     'gallery rejects unknown subcommand',
     async () => {
       const run = await runCli(['gallery', 'bogus'], env);

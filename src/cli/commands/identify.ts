@@ -19,7 +19,7 @@ import {
   type PipelineFlags,
   type PredictionFlags,
 } from '../context';
-import { expandImagePaths } from '../files';
+import { createOutputFolder, expandImagePaths } from '../files';
 
 const log = createLogger('identify');
 
@@ -93,6 +93,8 @@ export function identifyCommand(): Command {
     if (paths.length === 0) {
       command.error(`error: no image files found in ${images.join(', ')}`);
     }
+    if (flags.annotate !== undefined)
+      await createOutputFolder(command, '--annotate', flags.annotate);
     const pipeline = await createPipeline(flags);
     try {
       const gallery = await openGallery(flags.gallery, pipeline);
