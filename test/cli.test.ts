@@ -358,6 +358,19 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it(
+    'eval lfw rejects missing pairs file',
+    async () => {
+      const pairs = join(workFolder, 'missing-pairs.txt');
+
+      const run = await runCli(['eval', 'lfw', '--pairs', pairs], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`pairs file ${pairs} not found`);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
     'gallery rejects unknown subcommand',
     async () => {
       const run = await runCli(['gallery', 'bogus'], env);
