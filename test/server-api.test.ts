@@ -136,6 +136,12 @@ describe('startServer', () => {
     expect(existsSync(folder)).toBe(false);
     rmSync(parent, { recursive: true, force: true });
   });
+
+  it('names a host that is no address here', async () => {
+    await expect(startTestServer({ host: '999.1.1.1' })).rejects.toThrow(
+      'cannot listen on host 999.1.1.1',
+    );
+  });
 });
 
 describe('POST /api/identify', () => {

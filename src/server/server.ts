@@ -91,13 +91,23 @@ async function openServerGallery(
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((done, fail) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `port ${port} on ${host} is already in use; stop the program that uses it, or pass another --port (0 picks a free one)`,
-            )
-          : error,
-      );
+      if (error.code === 'EADDRINUSE') {
+        fail(
+          new Error(
+            `port ${port} on ${host} is already in use; stop the program that uses it, or pass another --port (0 picks a free one)`,
+          ),
+        );
+      } else if (
+        ['ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN'].includes(error.code ?? '')
+      ) {
+        fail(
+          new Error(
+            `cannot listen on host ${host} (${error.code}: not an address of this machine); pass --host 127.0.0.1, or an address or name of one of its network interfaces`,
+          ),
+        );
+      } else {
+        fail(error);
+      }
     };
     server.once('error', onError);
     server.listen(port, host, () => {
