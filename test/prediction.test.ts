@@ -182,7 +182,7 @@ describe('bands', () => {
   });
 });
 
-/** A face at `x` along the image whose embedding is {@link vector}`(axis, noise)`. */
+/** Builds a face at `x` along the image whose embedding is {@link vector}`(axis, noise)`. */
 function face(x: number, axis: number, noise = 0): AnalyzedFace {
   const point = { x, y: 10 };
   return {

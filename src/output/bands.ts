@@ -8,7 +8,7 @@
 
 /**
  * Meaning of a distance, from nearest to farthest, or `empty-gallery` when
- * the gallery had nobody to compare the face with.
+ * the gallery had no entry to compare the face with.
  */
 export type Band =
   'confident' | 'likely' | 'unlikely' | 'far' | 'empty-gallery';

@@ -1,8 +1,8 @@
 /**
  * The unknown threshold of the presentation server. The slideshow and the
- * live demo compare each face with everyone in the gallery, and a stranger's
- * nearest enrolled person is much closer than a typical different-person
- * pair. So the verification threshold of `models/calibration.json`, the best
+ * live demo compare each face with everyone in the gallery, and in a large
+ * gallery a stranger's nearest enrolled person is much closer than a typical
+ * different-person pair. So the verification threshold of `models/calibration.json`, the best
  * one for deciding whether two photos show one person, accepts most
  * strangers there, and the server uses a stricter, open-set threshold.
  */
@@ -20,8 +20,9 @@ const log = createLogger('server');
  * strangers. The whole curve is in docs/accuracy.md, "Unknown threshold
  * (open set)".
  *
- * NOTE: the best value shrinks as the gallery grows. The talk's gallery of a
- * few people accepts fewer strangers at 0.345 than the 840 measured here.
+ * NOTE: the best value shrinks as the gallery grows, so it was not tuned for
+ * the talk's gallery of a few people. A smaller gallery accepts fewer
+ * strangers at 0.345 than the 840-person gallery measured here.
  */
 export const OPEN_SET_THRESHOLDS: Readonly<Record<string, number>> = {
   'faceapi-recognition-128@pad-0.05/-0.14': 0.345,
