@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ImageResult } from '../src/output/result';
 import { runCli, type CliRun } from './helpers/cli';
-import { lfwFolder, lfwImage } from './helpers/datasets';
+import { lfwFolder, lfwImage, samplePhoto } from './helpers/datasets';
 
 const folder = lfwFolder();
 const LABEL = 'George_W_Bush';
@@ -297,6 +297,122 @@ describe.skipIf(!folder)('facelab CLI', () => {
 
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('error:');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'identify gives one face each label',
+    async () => {
+      const label = 'Sample Two';
+      const sampleGallery = join(workFolder, 'sample2-gallery.json');
+      // Enrollment takes the largest face. The other woman is a different
+      // person about 0.41 from her, so at the threshold 0.6 both faces would
+      // match without the one-face-per-label rule.
+      const enrolled = await runCli(
+        ['enroll', '--gallery', sampleGallery, label, samplePhoto(2)],
+        env,
+      );
+      const run = await runCli(
+        [
+          'identify',
+          '--json',
+          '--gallery',
+          sampleGallery,
+          '--threshold',
+          '0.6',
+          samplePhoto(2),
+        ],
+        env,
+      );
+
+      expect(enrolled.code).toBe(0);
+      expect(run.code).toBe(0);
+      const [result] = JSON.parse(run.stdout) as ImageResult[];
+      expect(result!.faces).toHaveLength(2);
+      const labels = result!.faces.map((face) => face.label);
+      expect(labels.filter((name) => name === label)).toHaveLength(1);
+      const other = result!.faces.find((face) => face.label !== label);
+      expect(other!.label).toBe('unknown');
+      expect(other!.nearestLabel).toBe(label);
+      expect(other!.distance).toBeLessThan(0.6);
+    },
+    2 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'identify rejects file as --annotate',
+    async () => {
+      const run = await runCli(
+        ['identify', '--annotate', inputs.text, inputs.same],
+        env,
+      );
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `--annotate ${inputs.text}: cannot create the folder`,
+      );
+      expect(run.stdout).toBe('');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'eval lfw rejects missing pairs file',
+    async () => {
+      const pairs = join(workFolder, 'missing-pairs.txt');
+
+      const run = await runCli(['eval', 'lfw', '--pairs', pairs], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`pairs file ${pairs} not found`);
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'gallery rejects unknown subcommand',
+    async () => {
+      const run = await runCli(['gallery', 'bogus'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("unknown subcommand 'gallery bogus'");
+      expect(run.stderr).toContain('use one of: list, remove');
+      expect(run.stderr).not.toContain('too many arguments');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'gallery list rejects argument',
+    async () => {
+      const run = await runCli(['gallery', 'list', 'extra'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("'gallery list' takes no arguments");
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it.each([
+    { name: 'identify', command: ['identify'], value: '3' },
+    { name: 'identify', command: ['identify'], value: '0' },
+    { name: 'identify', command: ['identify'], value: 'near' },
+    { name: 'serve', command: ['serve'], value: '2.5' },
+    { name: 'eval identify', command: ['eval', 'identify'], value: '-1' },
+  ])(
+    '$name rejects --threshold $value',
+    async ({ command, value }) => {
+      const run = await runCli(
+        [...command, '--threshold', value, inputs.same],
+        env,
+      );
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `option '--threshold <distance>' argument '${value}' is invalid`,
+      );
+      expect(run.stderr).toContain('above 0 and at most 2');
     },
     RUN_TIMEOUT_MS,
   );

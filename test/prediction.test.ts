@@ -14,7 +14,10 @@ import {
 } from '../src/prediction/gallery-file';
 import { cosineDistance, l2Distance } from '../src/prediction/distance';
 import { predict } from '../src/prediction/predict';
+import { resultsToJson } from '../src/cli/commands/identify';
 import { bandOf, RULE_OF_THUMB } from '../src/output/bands';
+import type { AnalyzedFace } from '../src/pipeline';
+import { Recognizer } from '../src/recognizer';
 
 /** Creates a unit vector along `axis`, nudged towards the next axis by `noise`. */
 function vector(axis: number, noise = 0, dimension = 8): Float32Array {
@@ -172,6 +175,92 @@ describe('bands', () => {
     expect(bandOf(0.9, RULE_OF_THUMB)).toBe('likely');
     expect(bandOf(1.1, RULE_OF_THUMB)).toBe('unlikely');
     expect(bandOf(1.3, RULE_OF_THUMB)).toBe('far');
+  });
+
+  it('marks an infinite distance as empty gallery', () => {
+    expect(bandOf(Infinity, RULE_OF_THUMB)).toBe('empty-gallery');
+  });
+});
+
+/** Builds a face at `x` along the image whose embedding is {@link vector}`(axis, noise)`. */
+function face(x: number, axis: number, noise = 0): AnalyzedFace {
+  const point = { x, y: 10 };
+  return {
+    box: { x, y: 0, width: 20, height: 20 },
+    score: 0.99,
+    landmarks5: [point, point, point, point, point],
+    embedding: vector(axis, noise),
+  };
+}
+
+describe('Recognizer', () => {
+  it('reports an empty gallery in band and JSON', () => {
+    const recognizer = new Recognizer(new Gallery('m', 8), {
+      limits: RULE_OF_THUMB,
+    });
+
+    const result = recognizer.identify(face(0, 0));
+    const json = JSON.parse(
+      resultsToJson([{ source: 'a.jpg', faces: [result] }]),
+    ) as { faces: { band: string; distance: number | null }[] }[];
+
+    expect(result.label).toBe('unknown');
+    expect(result.nearestLabel).toBeNull();
+    expect(result.band).toBe('empty-gallery');
+    expect(json[0]!.faces[0]!.band).toBe('empty-gallery');
+    expect(json[0]!.faces[0]!.distance).toBeNull();
+  });
+
+  describe('identifyAll', () => {
+    const gallery = new Gallery('m', 8);
+    gallery.add('ada', vector(0), 'ada.jpg');
+    gallery.add('bob', vector(2), 'bob.jpg');
+    const recognizer = new Recognizer(gallery, {
+      limits: { confidentBelow: 0.2, threshold: 0.5, farAbove: 0.8 },
+    });
+
+    it('keeps a repeated label for the closest face', () => {
+      const [far, near] = recognizer.identifyAll([
+        face(0, 0, 0.3),
+        face(50, 0, 0.1),
+      ]);
+
+      expect(near!.label).toBe('ada');
+      expect(far!.label).toBe('unknown');
+      expect(far!.nearestLabel).toBe('ada');
+      expect(far!.distance).toBeGreaterThan(near!.distance);
+      expect(far!.distance).toBeLessThan(0.5);
+      expect(far!.band).toBe('likely');
+    });
+
+    it('keeps the first of equally close faces', () => {
+      const labels = recognizer
+        .identifyAll([face(0, 0, 0.2), face(50, 0, 0.2), face(90, 0, 0.2)])
+        .map((result) => result.label);
+
+      expect(labels).toEqual(['ada', 'unknown', 'unknown']);
+    });
+
+    it('leaves distinct labels and unknowns alone', () => {
+      const results = recognizer.identifyAll([
+        face(0, 0, 0.1),
+        face(50, 2, 0.1),
+        face(90, 5),
+        face(120, 5),
+      ]);
+
+      expect(results.map((result) => result.label)).toEqual([
+        'ada',
+        'bob',
+        'unknown',
+        'unknown',
+      ]);
+      expect(results).toEqual(
+        [face(0, 0, 0.1), face(50, 2, 0.1), face(90, 5), face(120, 5)].map(
+          (item) => recognizer.identify(item),
+        ),
+      );
+    });
   });
 });
 

@@ -140,6 +140,11 @@ describe('warm-up slideshow', () => {
       if (name === 'known') expect(labels).toContain('person-3');
       if (name === 'stranger')
         expect(new Set(labels)).toEqual(new Set(['unknown']));
+      const known = labels.filter((label) => label !== 'unknown');
+      expect(new Set(known).size, name).toBe(known.length);
+      expect(await page.locator('#status').textContent(), name).toContain(
+        'unknown above distance 0.345',
+      );
       await page.keyboard.press('ArrowRight');
     }
     await page.keyboard.press(' ');

@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -23,6 +24,7 @@ import { listLabelledFolder } from '../src/cli/labelled-folder';
 import { loadGallery } from '../src/prediction/gallery-file';
 import type { IdentifyResponse } from '../src/server/api';
 import { QueueFullError, TaskQueue } from '../src/server/queue';
+import { startServer } from '../src/server/server';
 import { samplePhoto } from './helpers/datasets';
 import { startTestServer, type TestServer } from './helpers/server';
 
@@ -47,6 +49,7 @@ interface HealthBody {
   backend: string;
   detector: string;
   model: string;
+  threshold: { value: number; source: string };
   gallery: { people: number; photos: number };
 }
 
@@ -103,6 +106,42 @@ describe('GET /api/health', () => {
     expect(body.model).toMatch(/^faceapi-recognition-128/);
     expect(body.gallery.people).toBe(3);
   });
+
+  it('reports the open-set threshold', async () => {
+    const body = (await (
+      await fetch(`${base}/api/health`)
+    ).json()) as HealthBody;
+
+    expect(body.threshold).toEqual({ value: 0.345, source: 'open-set' });
+  });
+});
+
+describe('startServer', () => {
+  it('rejects a threshold above 2 before loading', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'facelab-threshold-'));
+    const folder = join(parent, 'server');
+
+    await expect(
+      startServer({
+        host: '127.0.0.1',
+        port: 0,
+        galleryPath: join(folder, 'gallery.json'),
+        warmupFolder: join(folder, 'warmup'),
+        maxUploadBytes: UPLOAD_LIMIT,
+        queueCapacity: 1,
+        pipeline: {},
+        threshold: 3,
+      }),
+    ).rejects.toThrow(/threshold 3 is invalid/);
+    expect(existsSync(folder)).toBe(false);
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('names a host that is no address here', async () => {
+    await expect(startTestServer({ host: '999.1.1.1' })).rejects.toThrow(
+      'cannot listen on host 999.1.1.1',
+    );
+  });
 });
 
 describe('POST /api/identify', () => {
@@ -114,11 +153,55 @@ describe('POST /api/identify', () => {
     expect(body.faces.length).toBeGreaterThanOrEqual(1);
     const labels = body.faces.map((face) => face.label);
     expect(labels).toContain('person-3');
+    expect(body.threshold).toBe(0.345);
     for (const face of body.faces) {
       expect(face.landmarks5).toHaveLength(5);
       expect(face.box.width).toBeGreaterThan(20);
       expect(typeof face.distance).toBe('number');
       expect(['confident', 'likely', 'unlikely', 'far']).toContain(face.band);
+    }
+  });
+
+  it('labels no two faces of sample2 alike', async () => {
+    // Both faces that MTCNN finds in sample2, two different women, are
+    // within the verification threshold 0.417 of the warm-up person-2.
+    const photo = readFileSync(samplePhoto(2));
+
+    const body = (await (
+      await post('/api/identify', photo, 'image/jpeg')
+    ).json()) as IdentifyResponse;
+
+    expect(body.faces).toHaveLength(2);
+    const labels = body.faces
+      .map((face) => face.label)
+      .filter((name) => name !== 'unknown');
+    expect(new Set(labels).size).toBe(labels.length);
+  });
+
+  it('gives an enrolled label to one face of sample2', async () => {
+    const label = 'Sample Two';
+    const photo = readFileSync(samplePhoto(2));
+    // Enrollment takes the largest face of the photo.
+    const enrolled = await post(
+      `/api/enroll?label=${encodeURIComponent(label)}`,
+      photo,
+      'image/jpeg',
+    );
+    try {
+      expect(enrolled.status).toBe(201);
+
+      const body = (await (
+        await post('/api/identify', photo, 'image/jpeg')
+      ).json()) as IdentifyResponse;
+
+      expect(body.faces).toHaveLength(2);
+      const labelled = body.faces.filter((face) => face.label === label);
+      expect(labelled).toHaveLength(1);
+      expect(labelled[0]!.distance).toBeLessThan(0.05);
+    } finally {
+      await fetch(`${base}/api/gallery/${encodeURIComponent(label)}`, {
+        method: 'DELETE',
+      });
     }
   });
 

@@ -2,7 +2,13 @@
 // real time, and one-shot enrollment of the person in front of the camera.
 // One frame at a time goes to /api/identify: the next is sent only after
 // the response arrives, so a slow server is never flooded.
-import { announceFaces, drawFaces, identify, readJson } from '/web/draw.js';
+import {
+  announceFaces,
+  describeThreshold,
+  drawFaces,
+  identify,
+  readJson,
+} from '/web/draw.js';
 
 const video = document.getElementById('video');
 const canvas = document.getElementById('canvas');
@@ -66,7 +72,9 @@ async function identifyLoop() {
       frames++;
       announceFaces(region, faces);
       region.dataset.frames = String(frames);
-      showStatus(`${faces.length} face(s), ${frames} frame(s) identified`);
+      showStatus(
+        `${faces.length} face(s), ${frames} frame(s) identified; ${describeThreshold(result)}`,
+      );
     } catch (error) {
       showStatus(`Identification failed: ${error.message}`, 'error');
       await sleep(1000 * (error.retryAfter ?? 1));

@@ -2,19 +2,30 @@
 // slideshow and the live demo. Coordinates are image pixels, so the canvas
 // must have the size of the image that was sent to /api/identify.
 
-/** Colour of each band, from a confident match to a face far from everyone. */
+/**
+ * Colour of each band, from a confident match to a face far from everyone,
+ * and grey for a face that had no one to be compared with.
+ */
 export const BAND_COLOURS = {
   confident: '#2e7d32',
   likely: '#9e9d24',
   unlikely: '#ef6c00',
   far: '#c62828',
+  'empty-gallery': '#607d8b',
 };
 
-/** Formats one face as `label 0.285 confident`; the distance is null with an empty gallery. */
+/**
+ * Formats one face as `label 0.285 confident`, or as `unknown (empty
+ * gallery)` when the gallery is empty and the distance is null.
+ */
 export function describeFace(face) {
-  const distance =
-    typeof face.distance === 'number' ? face.distance.toFixed(3) : 'n/a';
-  return `${face.label} ${distance} ${face.band}`;
+  if (face.band === 'empty-gallery') return `${face.label} (empty gallery)`;
+  return `${face.label} ${face.distance.toFixed(3)} ${face.band}`;
+}
+
+/** Formats the unknown threshold of an /api/identify response for a status line. */
+export function describeThreshold(result) {
+  return `unknown above distance ${result.threshold}`;
 }
 
 /** Draws each face's box, five landmarks and caption over what the canvas already shows. */
@@ -27,7 +38,7 @@ export function drawFaces(context, faces) {
   context.font = `bold ${fontSize}px sans-serif`;
   context.textBaseline = 'bottom';
   for (const face of faces) {
-    const colour = BAND_COLOURS[face.band] ?? '#607d8b';
+    const colour = BAND_COLOURS[face.band];
     const { x, y, width, height } = face.box;
     context.strokeStyle = colour;
     context.strokeRect(x, y, width, height);

@@ -1,7 +1,12 @@
 // The warm-up slideshow: cycles through the prepared images, sends each to
 // /api/identify and draws the prediction over it. Query parameter
 // `interval` sets the seconds per image (1 to 600, default 8).
-import { announceFaces, drawFaces, identify } from '/web/draw.js';
+import {
+  announceFaces,
+  describeThreshold,
+  drawFaces,
+  identify,
+} from '/web/draw.js';
 
 const DEFAULT_INTERVAL_SECONDS = 8;
 const MIN_INTERVAL_SECONDS = 1;
@@ -82,7 +87,7 @@ async function show(position) {
     figure.dataset.state = 'shown';
     figure.dataset.shown = String(shownCount);
     showStatus(
-      `${position + 1} / ${slides.length}${paused ? ' (paused)' : ''}` +
+      `${position + 1} / ${slides.length}${paused ? ' (paused)' : ''}; ${describeThreshold(result)}` +
         (interval.warning ? ` ${interval.warning}` : ''),
     );
     // Prepare the next image while this one is on screen.

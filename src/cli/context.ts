@@ -42,12 +42,41 @@ export interface PredictionFlags {
 // Parsers raise InvalidArgumentError, so that commander names the option in
 // its message and the program exits with the usage-error code 2.
 
-/** Parses a number above 0, for options such as `--threshold`. */
-export function parsePositiveNumber(value: string): number {
-  const number = Number(value);
-  if (!(number > 0))
-    throw new InvalidArgumentError('Expected a positive number.');
-  return number;
+/**
+ * Largest distance between unit-length embeddings, reached by opposite
+ * vectors, in L2 and in cosine distance alike.
+ */
+export const MAX_DISTANCE = 2;
+
+const THRESHOLD_EXPECTED =
+  `Expected a distance above 0 and at most ${MAX_DISTANCE}, ` +
+  `because unit-length embeddings are at most ${MAX_DISTANCE} apart.`;
+
+function isThresholdInRange(threshold: number): boolean {
+  return threshold > 0 && threshold <= MAX_DISTANCE;
+}
+
+/**
+ * Checks an unknown threshold and returns it.
+ *
+ * @throws RangeError when the threshold is not above 0 and at most
+ *   {@link MAX_DISTANCE}.
+ */
+export function validateThreshold(threshold: number): number {
+  if (!isThresholdInRange(threshold)) {
+    throw new RangeError(
+      `threshold ${threshold} is invalid. ${THRESHOLD_EXPECTED}`,
+    );
+  }
+  return threshold;
+}
+
+/** Parses `--threshold`: a distance above 0 and at most {@link MAX_DISTANCE}. */
+export function parseThreshold(value: string): number {
+  const threshold = Number(value);
+  if (!isThresholdInRange(threshold))
+    throw new InvalidArgumentError(THRESHOLD_EXPECTED);
+  return threshold;
 }
 
 /** Returns a parser of integers of at least `minimum`. */
@@ -137,8 +166,8 @@ export function addPredictionOptions(command: Command): Command {
     )
     .option(
       '--threshold <distance>',
-      'largest L2 distance accepted as a match (default: the model calibration)',
-      parsePositiveNumber,
+      'largest L2 distance accepted as a match, above 0 and at most 2 (default: the model calibration)',
+      parseThreshold,
     );
 }
 
@@ -168,7 +197,11 @@ export async function createPipeline(
 
 const warnedUncalibrated = new Set<string>();
 
-/** Band limits of the pipeline's model, with `--threshold` applied. */
+/**
+ * Band limits of the pipeline's model, with `--threshold` applied.
+ *
+ * @throws RangeError for a threshold outside (0, {@link MAX_DISTANCE}].
+ */
 export function resolveLimits(model: string, threshold?: number): BandLimits {
   const { limits, calibrated } = bandLimitsFor(model);
   if (!calibrated && !warnedUncalibrated.has(model)) {
@@ -179,6 +212,7 @@ export function resolveLimits(model: string, threshold?: number): BandLimits {
     );
   }
   if (threshold === undefined) return limits;
+  validateThreshold(threshold);
   return validateBandLimits({
     confidentBelow: Math.min(limits.confidentBelow, threshold),
     threshold,

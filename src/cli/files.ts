@@ -1,5 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+
+import type { Command } from 'commander';
 
 /** File extensions picked up when a folder is given instead of image files. */
 export const IMAGE_EXTENSIONS = new Set([
@@ -41,4 +43,23 @@ export async function expandImagePaths(
     files.push(...names.map((name) => join(path, name)));
   }
   return files;
+}
+
+/**
+ * Creates the output folder that an option names, before any model loads,
+ * and turns a failure (a file of that name, a path under a file, no write
+ * permission) into a usage error of `command` that names the option.
+ */
+export async function createOutputFolder(
+  command: Command,
+  option: string,
+  folder: string,
+): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    command.error(
+      `error: ${option} ${folder}: cannot create the folder (${(error as Error).message}); pass the path of a folder, which is created when missing`,
+    );
+  }
 }

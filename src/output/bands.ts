@@ -6,8 +6,12 @@
  * `models/`), and the match threshold sits between them.
  */
 
-/** Meaning of a distance, from nearest to farthest. */
-export type Band = 'confident' | 'likely' | 'unlikely' | 'far';
+/**
+ * Meaning of a distance, from nearest to farthest, or `empty-gallery` when
+ * the gallery had no entry to compare the face with.
+ */
+export type Band =
+  'confident' | 'likely' | 'unlikely' | 'far' | 'empty-gallery';
 
 /** Distances that separate the bands, in the model's metric. */
 export interface BandLimits {
@@ -41,8 +45,12 @@ export function validateBandLimits(limits: BandLimits): BandLimits {
   return limits;
 }
 
-/** Returns the band of a distance. */
+/**
+ * Returns the band of a distance. An infinite distance, which prediction
+ * reports for an empty gallery, gets `empty-gallery`.
+ */
 export function bandOf(distance: number, limits: BandLimits): Band {
+  if (distance === Infinity) return 'empty-gallery';
   if (distance < limits.confidentBelow) return 'confident';
   if (distance <= limits.threshold) return 'likely';
   if (distance < limits.farAbove) return 'unlikely';

@@ -17,6 +17,7 @@ export interface FaceResult {
   readonly nearestLabel: string | null;
   /** Distance to `nearestLabel` in the gallery's metric; Infinity with an empty gallery. */
   readonly distance: number;
+  /** Meaning of `distance`, or `empty-gallery` when there was nothing to compare with. */
   readonly band: Band;
 }
 

@@ -9,16 +9,20 @@ import type { Band } from '../output/bands';
 import { UNKNOWN, type FaceResult } from '../output/result';
 import { FONT_FAMILY, imageCanvas } from './canvas';
 
-/** Colour of each band: green for confident, through amber, to red for far. */
+/** Colour of faces labelled unknown. */
+const UNKNOWN_COLOUR = '#8a8f98';
+
+/**
+ * Colour of each band: green for confident, through amber, to red for far,
+ * and the unknown grey when the gallery was empty.
+ */
 export const BAND_COLOURS: Record<Band, string> = {
   confident: '#2e9d49',
   likely: '#9bbf2e',
   unlikely: '#e39a1b',
   far: '#d43d3d',
+  'empty-gallery': UNKNOWN_COLOUR,
 };
-
-/** Colour of faces labelled unknown. */
-const UNKNOWN_COLOUR = '#8a8f98';
 
 function drawLabel(
   context: SKRSContext2D,

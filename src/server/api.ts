@@ -18,6 +18,7 @@ import { readBody, requireImageContentType } from './body';
 import { ApiError, sendJson } from './errors';
 import { validateLabel } from './label';
 import { QueueFullError, type TaskQueue } from './queue';
+import type { ServerThreshold } from './threshold';
 
 const log = createLogger('server');
 
@@ -28,6 +29,8 @@ const RETRY_AFTER_SECONDS = 1;
 export interface ApiContext {
   readonly pipeline: FacePipeline;
   readonly recognizer: Recognizer;
+  /** The recognizer's unknown threshold and where it came from. */
+  readonly threshold: ServerThreshold;
   /** Gallery file, saved atomically after each change. */
   readonly galleryPath: string;
   readonly queue: TaskQueue;
@@ -41,6 +44,8 @@ export interface IdentifyResponse {
   readonly height: number;
   /** Faces with label, distance (null with an empty gallery) and band; empty when none was found. */
   readonly faces: readonly FaceResult[];
+  /** Unknown threshold in force: a face farther than this from everyone is `unknown`. */
+  readonly threshold: number;
   /** Whether the embeddings came from the cache. */
   readonly cached: boolean;
   /** Seconds spent in each pipeline stage. */
@@ -106,7 +111,7 @@ function gallerySummary(context: ApiContext) {
   return { people: gallery.labels().length, photos: gallery.size };
 }
 
-/** `GET /api/health`: backend, models, gallery size and queue length. */
+/** `GET /api/health`: backend, models, unknown threshold, gallery size and queue length. */
 export function handleHealth(
   context: ApiContext,
   response: ServerResponse,
@@ -116,6 +121,7 @@ export function handleHealth(
     backend: context.pipeline.runtime.backend,
     model: context.pipeline.model,
     detector: context.pipeline.detector.name,
+    threshold: context.threshold,
     gallery: gallerySummary(context),
     queue: { pending: context.queue.pending, capacity: context.queue.capacity },
   });
@@ -132,7 +138,8 @@ export async function handleIdentify(
   const body: IdentifyResponse = {
     width: analysis.width,
     height: analysis.height,
-    faces: analysis.faces.map((face) => context.recognizer.identify(face)),
+    faces: context.recognizer.identifyAll(analysis.faces),
+    threshold: context.threshold.value,
     cached: analysis.cached,
     timings: analysis.timings,
   };

@@ -5,9 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { resolveLimits, validateThreshold } from '../cli/context';
 import { enrollLabelledFolder } from '../cli/labelled-folder';
 import { createLogger } from '../log';
-import type { BandLimits } from '../output/bands';
 import { FacePipeline, type PipelineOptions } from '../pipeline';
 import { Gallery } from '../prediction/gallery';
 import { loadGallery, saveGallery } from '../prediction/gallery-file';
@@ -15,6 +15,7 @@ import { Recognizer } from '../recognizer';
 import type { ApiContext } from './api';
 import { createRequestHandler, defaultStaticFolders } from './app';
 import { TaskQueue } from './queue';
+import { chooseServerThreshold } from './threshold';
 import { prepareWarmup } from './warmup';
 
 const log = createLogger('server');
@@ -43,8 +44,11 @@ export interface ServerOptions {
   /** Pipeline requests that may run or wait at once; more get 503. */
   readonly queueCapacity: number;
   readonly pipeline: PipelineOptions;
-  /** Band limits of the pipeline's model. */
-  readonly limits: (model: string) => BandLimits;
+  /**
+   * Unknown threshold, above 0 and at most 2. Undefined uses the open-set
+   * threshold measured for the pipeline's model (see `./threshold`).
+   */
+  readonly threshold?: number;
 }
 
 /** A started server. */
@@ -87,13 +91,23 @@ async function openServerGallery(
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((done, fail) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `port ${port} on ${host} is already in use; stop the program that uses it, or pass another --port (0 picks a free one)`,
-            )
-          : error,
-      );
+      if (error.code === 'EADDRINUSE') {
+        fail(
+          new Error(
+            `port ${port} on ${host} is already in use; stop the program that uses it, or pass another --port (0 picks a free one)`,
+          ),
+        );
+      } else if (
+        ['ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN'].includes(error.code ?? '')
+      ) {
+        fail(
+          new Error(
+            `cannot listen on host ${host} (${error.code}: not an address of this machine); pass --host 127.0.0.1, or an address or name of one of its network interfaces`,
+          ),
+        );
+      } else {
+        fail(error);
+      }
     };
     server.once('error', onError);
     server.listen(port, host, () => {
@@ -107,6 +121,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
+  if (options.threshold !== undefined) validateThreshold(options.threshold);
   const warmupPrefix = '/warmup/';
   const warmup = await prepareWarmup(options.warmupFolder, warmupPrefix);
   log.info(
@@ -119,12 +134,15 @@ export async function startServer(
       options,
       warmup.peopleFolder,
     );
+    const threshold = chooseServerThreshold(pipeline.model, options.threshold);
+    log.info(`unknown threshold ${threshold.value} (${threshold.source})`);
     const context: ApiContext = {
       pipeline,
       recognizer: new Recognizer(gallery, {
         metric: 'l2',
-        limits: options.limits(pipeline.model),
+        limits: resolveLimits(pipeline.model, threshold.value),
       }),
+      threshold,
       galleryPath: options.galleryPath,
       queue: new TaskQueue(options.queueCapacity),
       maxUploadBytes: options.maxUploadBytes,

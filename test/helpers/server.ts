@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { resolveLimits } from '../../src/cli/context';
 import {
   startServer,
   type RunningServer,
@@ -29,17 +28,22 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const folder = mkdtempSync(join(tmpdir(), 'facelab-server-'));
   const galleryPath = join(folder, 'gallery.json');
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    galleryPath,
-    warmupFolder: join(folder, 'warmup'),
-    maxUploadBytes: 10 * 1024 * 1024,
-    queueCapacity: 4,
-    pipeline: { cache: process.env.FACELAB_CACHE || false },
-    limits: (model) => resolveLimits(model),
-    ...overrides,
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      galleryPath,
+      warmupFolder: join(folder, 'warmup'),
+      maxUploadBytes: 10 * 1024 * 1024,
+      queueCapacity: 4,
+      pipeline: { cache: process.env.FACELAB_CACHE || false },
+      ...overrides,
+    });
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
   return {
     server,
     folder,

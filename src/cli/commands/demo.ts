@@ -23,6 +23,7 @@ import {
   resolveLimits,
   type PipelineFlags,
 } from '../context';
+import { createOutputFolder } from '../files';
 import { Progress } from '../progress';
 import { toImageResult, writeAnnotated } from './identify';
 
@@ -164,6 +165,7 @@ export function demoCommand(): Command {
   addPipelineOptions(command);
   return command.action(async (flags: DemoFlags) => {
     const lfwFolder = flags.lfw ? lfwFolderFromEnvironment() : undefined;
+    await createOutputFolder(command, '--out', flags.out);
     const pipeline = await createPipeline(flags);
     try {
       process.stdout.write(

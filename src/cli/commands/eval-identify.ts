@@ -15,6 +15,7 @@ import {
   addWorkersOption,
   createPipeline,
   integerAtLeast,
+  parseThreshold,
   resolveLimits,
   type PipelineFlags,
 } from '../context';
@@ -46,13 +47,6 @@ function parseSizes(text: string): (number | 'all')[] {
     }
     return value;
   });
-}
-
-function parseThreshold(text: string): number {
-  const value = Number(text);
-  if (!(value > 0))
-    throw new InvalidArgumentError('Expected a positive number.');
-  return value;
 }
 
 function percent(value: number): string {
@@ -114,7 +108,7 @@ export function evalIdentifyCommand(): Command {
     )
     .option(
       '--threshold <distance>',
-      'unknown threshold reported in the open-set test and used by the robustness sweep (default: the model calibration)',
+      'unknown threshold reported in the open-set test and used by the robustness sweep, above 0 and at most 2 (default: the model calibration)',
       parseThreshold,
     )
     .option(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -63,13 +64,19 @@ export function evalCommand(): Command {
     if (folder === undefined) {
       lfw.error('error: set FACELAB_DATASETS to the folder that contains lfw/');
     }
+    const pairsPath = flags.pairs ?? join(folder!, 'pairs.txt');
+    if (!existsSync(pairsPath)) {
+      lfw.error(
+        `error: pairs file ${pairsPath} not found; pass --pairs with an LFW pairs file such as ${join(folder!, 'pairsDevTest.txt')}`,
+      );
+    }
     const pipeline = await createPipeline(flags);
     try {
       let progress: Progress | undefined;
       const result = await scoreLfwPairs(
         pipeline,
         folder!,
-        flags.pairs ?? join(folder!, 'pairs.txt'),
+        pairsPath,
         (_done, total) => {
           progress ??= new Progress('embedding LFW images', total);
           progress.advance();

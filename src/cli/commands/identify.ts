@@ -19,7 +19,7 @@ import {
   type PipelineFlags,
   type PredictionFlags,
 } from '../context';
-import { expandImagePaths } from '../files';
+import { createOutputFolder, expandImagePaths } from '../files';
 
 const log = createLogger('identify');
 
@@ -37,7 +37,7 @@ export function resultsToJson(results: readonly ImageResult[]): string {
   );
 }
 
-/** Turns a batch item into a result, labelling its faces. */
+/** Turns a batch item into a result, labelling its faces with each label used once. */
 export function toImageResult(
   item: BatchItem,
   recognizer: Recognizer,
@@ -49,7 +49,7 @@ export function toImageResult(
     source: item.path,
     width: analysis.width,
     height: analysis.height,
-    faces: analysis.faces.map((face) => recognizer.identify(face)),
+    faces: recognizer.identifyAll(analysis.faces),
   };
 }
 
@@ -93,6 +93,8 @@ export function identifyCommand(): Command {
     if (paths.length === 0) {
       command.error(`error: no image files found in ${images.join(', ')}`);
     }
+    if (flags.annotate !== undefined)
+      await createOutputFolder(command, '--annotate', flags.annotate);
     const pipeline = await createPipeline(flags);
     try {
       const gallery = await openGallery(flags.gallery, pipeline);

@@ -8,9 +8,8 @@ import {
   addPipelineOptions,
   defaultGalleryPath,
   integerAtLeast,
-  parsePositiveNumber,
+  parseThreshold,
   pipelineOptions,
-  resolveLimits,
   type PipelineFlags,
 } from '../context';
 
@@ -144,8 +143,8 @@ export function serveCommand(): Command {
     )
     .option(
       '--threshold <distance>',
-      'largest L2 distance accepted as a match (default: the model calibration)',
-      parsePositiveNumber,
+      'largest L2 distance accepted as a match, above 0 and at most 2 (default: the open-set threshold measured for the model, stricter than its calibration)',
+      parseThreshold,
     );
   addPipelineOptions(command);
   return command.action(async (flags: ServeFlags) => {
@@ -163,7 +162,7 @@ export function serveCommand(): Command {
       maxUploadBytes: Math.round(flags.maxUpload * 1024 * 1024),
       queueCapacity: flags.queue,
       pipeline: pipelineOptions(flags),
-      limits: (model) => resolveLimits(model, flags.threshold),
+      ...(flags.threshold !== undefined && { threshold: flags.threshold }),
     });
     closeOnSignals(server);
     printUrls(server.url);

@@ -157,7 +157,7 @@ export async function writeSampleFigures(
     'stages.png',
     await annotateImage(
       annotated.image,
-      annotated.faces.map((face) => recognizer.identify(face)),
+      recognizer.identifyAll(annotated.faces),
       'png',
     ),
     // A full photo in PNG: 1024 pixels keeps the file near 300 KB.
