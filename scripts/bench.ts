@@ -16,7 +16,7 @@
  *   --max-gallery  leave out search sizes above this many entries
  * Needs FACELAB_DATASETS (the folder that contains lfw/).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -82,6 +82,12 @@ async function main(): Promise<void> {
     writeFileSync(markdownPath, renderReport(result, notes));
   };
   const only = parseParts(values.only);
+  if (only !== undefined && !existsSync(jsonPath)) {
+    throw new Error(
+      `--only keeps the other parts from ${jsonPath}, which does not exist; ` +
+        'run the whole benchmark first, or give --out a folder that has one',
+    );
+  }
   const basePlan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const maxGallery = Number(values['max-gallery'] ?? Infinity);
   if (!(maxGallery > 0)) {
