@@ -87,10 +87,10 @@ describe.skipIf(!folder)('npm run bench -- --quick', () => {
     }
 
     // Search: exact (SIMD and JavaScript) and HNSW at each size; exact is
-    // its own reference. The quick galleries are generated from the few real
-    // embeddings of the quick memory run, so their generated entries crowd
-    // around few points and HNSW recall drops with size; it must still find
-    // the exact answer in the smallest gallery.
+    // its own reference. The quick galleries are generated from 20 real
+    // embeddings, so their generated entries crowd around few points and
+    // HNSW recall drops with size; it must still find the exact answer in
+    // the smallest gallery.
     const sizes = result.plan.searchSizes;
     expect(result.search).toHaveLength(3 * sizes.length);
     for (const point of result.search) {

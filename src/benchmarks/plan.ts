@@ -12,8 +12,8 @@ export interface BenchmarkPlan {
   readonly throughputImages: number;
   readonly throughputWorkers: readonly number[];
   /**
-   * Real embeddings for the search benchmark: those of the memory run, or,
-   * when that part is skipped, of the same LFW images from the cache.
+   * Real embeddings for the search benchmark, of LFW images taken one person
+   * at a time, through the embedding cache.
    */
   readonly searchRealEmbeddings: number;
   readonly searchQueries: number;
@@ -41,12 +41,12 @@ export const FULL_PLAN: BenchmarkPlan = {
   overheadRounds: 2,
   throughputImages: 24,
   throughputWorkers: [1, 2],
-  searchRealEmbeddings: 1200,
+  searchRealEmbeddings: 5000,
   searchQueries: 200,
   searchSizes: [1_000, 10_000, 100_000, 1_000_000],
   exactQueryLimit: 100,
   efSearch: [32, 64, 128, 256, 512],
-  memoryImages: 1200,
+  memoryImages: 1000,
   memorySamples: 10,
   detectors: ['mtcnn', 'ssd', 'tiny', 'blazeface'],
   accuracyPairsPerKind: 50,
@@ -70,7 +70,7 @@ export const QUICK_PLAN: BenchmarkPlan = {
   searchSizes: [1_000, 10_000],
   exactQueryLimit: 10,
   efSearch: [64],
-  memoryImages: 30,
+  memoryImages: 20,
   memorySamples: 4,
   detectors: ['mtcnn', 'tiny'],
   accuracyPairsPerKind: 4,

@@ -196,9 +196,6 @@ export async function runBenchmark(
     result.throughput = points;
   });
 
-  // The memory run embeds its images with the cache off; the search part
-  // reuses those embeddings as its real data instead of embedding again.
-  let memoryEmbeddings: Float32Array[] | undefined;
   await part('memory', async () => {
     const mtcnn = await FacePipeline.create({
       detector: 'mtcnn',
@@ -211,26 +208,23 @@ export async function runBenchmark(
         plan.memorySamples,
       );
       result.memory = measured.samples;
-      memoryEmbeddings = measured.embeddings;
     } finally {
       mtcnn.dispose();
     }
   });
 
   await part('search', async () => {
-    let real = memoryEmbeddings?.slice(0, plan.searchRealEmbeddings);
-    if (real === undefined) {
-      const cached = await FacePipeline.create({ detector: 'mtcnn', cache });
-      try {
-        const { embeddings } = await embedImages(
-          cached,
-          images.slice(0, plan.searchRealEmbeddings),
-          { workers: 2 },
-        );
-        real = [...embeddings.values()];
-      } finally {
-        cached.dispose();
-      }
+    const cached = await FacePipeline.create({ detector: 'mtcnn', cache });
+    let real: Float32Array[];
+    try {
+      const { embeddings } = await embedImages(
+        cached,
+        images.slice(0, plan.searchRealEmbeddings),
+        { workers: 2 },
+      );
+      real = [...embeddings.values()];
+    } finally {
+      cached.dispose();
     }
     const { points, ...details } = await measureSearch({
       real,
