@@ -45,7 +45,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   searchQueries: 200,
   searchSizes: [1_000, 10_000, 100_000, 1_000_000],
   exactQueryLimit: 100,
-  efSearch: [32, 64, 128, 256, 512],
+  efSearch: [32, 48, 64, 96, 128, 256, 512],
   memoryImages: 1000,
   memorySamples: 10,
   detectors: ['mtcnn', 'ssd', 'tiny', 'blazeface'],
