@@ -1,9 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { listLfwPeople } from '../src/datasets/lfw';
 import { embedImages } from '../src/evaluation/embed-images';
 import { FacePipeline } from '../src/pipeline';
 import { ExactGallery } from '../src/prediction/gallery';
+import { HnswIndex } from '../src/prediction/hnsw-index';
 import { IndexedGallery } from '../src/prediction/indexed-gallery';
 import { lfwFolder } from './helpers/datasets';
 
@@ -108,6 +113,20 @@ describe.skipIf(!folder)('HNSW gallery search', () => {
     expect(gallery.nearest(probes[3]!.embedding, 1)).toEqual(
       exact.nearest(probes[3]!.embedding, 1),
     );
+  });
+
+  it('reads back a written graph with the same answers', async () => {
+    const index = new HnswIndex('l2', exact.dimension, exact.size);
+    exact.entries().forEach((entry, row) => index.add(entry.embedding, row));
+    const path = join(mkdtempSync(join(tmpdir(), 'facelab-hnsw-')), 'g.bin');
+    await index.write(path);
+    const read = await HnswIndex.read(path, 'l2', exact.dimension);
+    expect(read.size).toBe(exact.size);
+    for (const probe of probes.slice(0, 20)) {
+      expect(read.search(probe.embedding, 3)).toEqual(
+        index.search(probe.embedding, 3),
+      );
+    }
   });
 
   it('rejects a negative threshold', () => {
