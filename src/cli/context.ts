@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { BACKEND_NAMES, type BackendName } from '../backend/backend';
 import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
+import { DEFAULT_EMBEDDER, EMBEDDER_NAMES } from '../embedding/factory';
 import { bandLimitsFor } from '../models/calibration';
 import { validateBandLimits, type BandLimits } from '../output/bands';
 import { FacePipeline, type PipelineOptions } from '../pipeline';
@@ -24,6 +25,7 @@ const log = createLogger('cli');
 /** Options every pipeline command accepts. */
 export interface PipelineFlags {
   detector: DetectorName;
+  embedder: string;
   backend?: BackendName;
   cache: string | false;
   maxSide: number;
@@ -105,6 +107,11 @@ export function addPipelineOptions(command: Command): Command {
         .choices([...DETECTOR_NAMES])
         .default('mtcnn'),
     )
+    .option(
+      '--embedder <name|manifest>',
+      `embedding model: ${EMBEDDER_NAMES.join(', ')}, or the path of a JSON model manifest`,
+      DEFAULT_EMBEDDER,
+    )
     .addOption(
       new Option(
         '--backend <name>',
@@ -175,6 +182,7 @@ export function addPredictionOptions(command: Command): Command {
 export function pipelineOptions(flags: PipelineFlags): PipelineOptions {
   return {
     detector: flags.detector,
+    embedder: flags.embedder,
     detectionMaxSide: flags.maxSide,
     landmarks68: flags.landmarks68 === true,
     flipAverage: flags.flipAverage === true,

