@@ -11,6 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { lfwFolderFromEnvironment, lfwImagePath } from '../src/datasets/lfw';
 import { calibrateBands } from '../src/evaluation/calibration';
@@ -24,21 +25,25 @@ import { Progress } from '../src/cli/progress';
 import type { DetectorName } from '../src/detection/factory';
 import { DEFAULT_EMBEDDER } from '../src/embedding/factory';
 
-function flag(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1]! : fallback;
-}
-
 async function main(): Promise<void> {
   const folder = lfwFolderFromEnvironment();
   if (folder === undefined)
     throw new Error('set FACELAB_DATASETS to the folder that contains lfw/');
-  const detector = flag('detector', 'mtcnn') as DetectorName;
-  const embedder = flag('embedder', DEFAULT_EMBEDDER);
+  const { values } = parseArgs({
+    options: {
+      detector: { type: 'string', default: 'mtcnn' },
+      embedder: { type: 'string', default: DEFAULT_EMBEDDER },
+      pairs: { type: 'string' },
+    },
+  });
+  const detector = values.detector as DetectorName;
+  const embedder = values.embedder;
   const pairsFile = 'pairsDevTrain.txt';
   const all = readPairs(join(folder, pairsFile)).pairs;
-  const count = Number(flag('pairs', String(all.length)));
-  const pairs = count < all.length ? balancedSubset(all, count) : all;
+  const pairs =
+    values.pairs === undefined
+      ? all
+      : balancedSubset(all, Number(values.pairs));
   const pipeline = await FacePipeline.create({ detector, embedder });
   const embeddings = new Map<string, Float32Array | undefined>();
   const progress = new Progress(
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
   const bands = calibrateBands(genuine, impostor);
   const subset =
     pairs.length < all.length
-      ? `, its first ${count / 2} matched and ${count / 2} mismatched pairs`
+      ? `, its first ${pairs.length / 2} matched and ${pairs.length / 2} mismatched pairs`
       : '';
   const round = (value: number) => Math.round(value * 1000) / 1000;
   const entry: Calibration = {

@@ -1,7 +1,7 @@
 /**
  * Compares framings of the aligned face (padding, vertical offset) for
  * embedders on LFW View 1 training pairs, with MTCNN landmarks. Each image
- * is detected once; every embedder and framing then embeds the same faces.
+ * is detected once, so every embedder and framing embeds the same faces.
  * Prints the best-threshold accuracy of each combination.
  *
  *   FACELAB_DATASETS=/path/to/datasets npx tsx scripts/framing-grid.ts \
@@ -12,6 +12,7 @@
  * of pairsDevTrain.txt), `--framings` padding:verticalOffset couples.
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { alignFace } from '../src/alignment/align';
 import { createTemplate } from '../src/alignment/template';
@@ -28,21 +29,23 @@ import type { RgbImage } from '../src/input/image';
 import { largestFaceOf } from '../src/output/faces';
 import { l2Distance } from '../src/prediction/distance';
 
-function flag(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1]! : fallback;
-}
-
 async function main(): Promise<void> {
   const folder = lfwFolderFromEnvironment();
   if (folder === undefined)
     throw new Error('set FACELAB_DATASETS to the folder that contains lfw/');
-  const embedders = flag('embedder', 'faceres,mobileface').split(',');
+  const { values } = parseArgs({
+    options: {
+      embedder: { type: 'string', default: 'faceres,mobileface' },
+      pairs: { type: 'string', default: '100' },
+      framings: { type: 'string', default: '0:0,0.1:0,0.2:0,0.1:-0.05' },
+    },
+  });
+  const embedders = values.embedder.split(',');
   const pairs = balancedSubset(
     readPairs(join(folder, 'pairsDevTrain.txt')).pairs,
-    Number(flag('pairs', '100')),
+    Number(values.pairs),
   );
-  const framings = flag('framings', '0:0,0.1:0,0.2:0,0.1:-0.05,0.1:-0.1')
+  const framings = values.framings
     .split(',')
     .map((couple) => couple.split(':').map(Number) as [number, number]);
 

@@ -125,15 +125,10 @@ export class FacePipeline {
     }
     const runtime = await loadRuntime(options.backend);
     const detector = await createDetector(runtime, options.detector ?? 'mtcnn');
-    // A manifest path is made absolute, so that `options` rebuilds the same
-    // pipeline from another working folder.
     const requested = options.embedder ?? DEFAULT_EMBEDDER;
-    const embedderChoice = isEmbedderName(requested)
-      ? requested
-      : resolve(requested);
     let baseEmbedder: FaceEmbedder;
     try {
-      baseEmbedder = await createEmbedder(runtime, embedderChoice);
+      baseEmbedder = await createEmbedder(runtime, requested);
     } catch (error) {
       detector.dispose();
       throw error;
@@ -149,7 +144,9 @@ export class FacePipeline {
       runtime,
       detector,
       embedder,
-      embedderChoice,
+      // A manifest path is made absolute, so that `options` rebuilds the
+      // same pipeline from another working folder.
+      isEmbedderName(requested) ? requested : resolve(requested),
       detectionMaxSide,
       landmarks68,
       options.cache ?? defaultCacheFolder(),

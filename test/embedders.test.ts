@@ -156,7 +156,7 @@ describe('embedder factory', () => {
     );
   });
 
-  it('rejects an ONNX manifest with the missing parts', async () => {
+  it('reports the missing ONNX loader', async () => {
     writeFileSync(join(scratch, 'model.onnx'), '');
     const path = writeManifest('onnx.json', {
       model: 'model.onnx',

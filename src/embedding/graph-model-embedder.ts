@@ -12,7 +12,7 @@ import { loadGraphModelFromDisk } from '../models/graph-model';
 import type { EmbedderModelSpec } from '../models/manifest';
 import { normalizeL2, type FaceEmbedder } from './types';
 
-/** Most faces sent through the network in one batch. */
+/** Maximum faces sent through the network in one batch. */
 const BATCH_SIZE = 16;
 
 /** Returns the embedder id: the model name and the framing of its input. */
@@ -42,15 +42,14 @@ function toInput(
 }
 
 /**
- * Returns the name of the model output that holds the embedding: the one
- * the spec names, else the only one of `dimension` values per face. It runs
- * the model once on a blank face, which also checks the input size.
+ * Runs the model once on a blank face and returns the number of values
+ * each output has, which also checks that the model takes the spec's input.
  */
-function findEmbeddingOutput(
+function measureOutputs(
   tf: Tf,
   model: GraphModel,
   spec: EmbedderModelSpec,
-): string {
+): number[] {
   const blank: RgbImage = {
     data: new Uint8Array(spec.inputSize * spec.inputSize * 3),
     width: spec.inputSize,
@@ -72,8 +71,22 @@ function findEmbeddingOutput(
   }
   const lengths = outputs.map((output) => output.size);
   tf.dispose(outputs);
+  return lengths;
+}
+
+/**
+ * Returns the name of the model output that contains the embedding: the one
+ * the spec names, else the only one of `dimension` values per face.
+ */
+function findEmbeddingOutput(
+  tf: Tf,
+  model: GraphModel,
+  spec: EmbedderModelSpec,
+): string {
+  const lengths = measureOutputs(tf, model, spec);
   const names = model.outputNodes;
-  const describe = names.map((name, i) => `${name} (${lengths[i]})`).join(', ');
+  const listing = names.map((name, i) => `${name} (${lengths[i]})`).join(', ');
+
   if (spec.output !== undefined) {
     const index = names.findIndex(
       (name) => name === spec.output || name === `${spec.output}:0`,
@@ -81,7 +94,7 @@ function findEmbeddingOutput(
     if (index < 0) {
       throw new Error(
         `${spec.modelPath}: no output named "${spec.output}"; ` +
-          `set output to one of ${describe} in the model manifest`,
+          `set output to one of ${listing} in the model manifest`,
       );
     }
     if (lengths[index] !== spec.dimension) {
@@ -92,11 +105,12 @@ function findEmbeddingOutput(
     }
     return names[index]!;
   }
+
   const matches = names.filter((_, i) => lengths[i] === spec.dimension);
   if (matches.length !== 1) {
     throw new Error(
       `${spec.modelPath}: ${matches.length} outputs have ${spec.dimension} values ` +
-        `(outputs: ${describe}); set output or dimension in the model manifest`,
+        `(outputs: ${listing}); set output or dimension in the model manifest`,
     );
   }
   return matches[0]!;
@@ -161,7 +175,7 @@ class GraphModelEmbedder implements FaceEmbedder {
 
 /**
  * Loads the TensorFlow.js graph model that `spec` describes and wraps it as
- * a {@link FaceEmbedder}. Faces are normalised as the spec says, and each
+ * a {@link FaceEmbedder}. Faces are normalised as the spec describes, and each
  * embedding is scaled to unit L2 length.
  *
  * @throws when the spec is not a `tfjs-graph` model, when the model rejects

@@ -95,7 +95,7 @@ type ManifestJson = Partial<Record<(typeof MANIFEST_FIELDS)[number], unknown>>;
  * - `mean`, `std`: a number or three per-channel numbers, so that each input
  *   value is `(pixel - mean) / std` with pixels in 0..255 (defaults 0 and 1,
  *   which pass pixels unchanged).
- * - `output`: name of the output that holds the embedding (default: the
+ * - `output`: name of the output that contains the embedding (default: the
  *   output of length `dimension`).
  * - `padding`, `verticalOffset`: framing of the aligned face, as in
  *   `createTemplate` (defaults 0 and 0: the 112x112 ArcFace crop, scaled to
@@ -116,7 +116,7 @@ export function readEmbedderManifest(path: string): EmbedderModelSpec {
     throw new ManifestError(
       manifestPath,
       undefined,
-      `cannot read the embedder manifest (${code ?? String(error)})`,
+      `failed to read the embedder manifest (${code ?? String(error)})`,
       'check the path passed as the embedder',
     );
   }
