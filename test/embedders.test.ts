@@ -23,6 +23,7 @@ import { l2Distance } from '../src/prediction/distance';
 import { saveGallery } from '../src/prediction/gallery-file';
 import { IndexedGallery } from '../src/prediction/indexed-gallery';
 import { lfwFolder, lfwImage } from './helpers/datasets';
+import { convertGraphModelToOnnx } from './helpers/tfjs-to-onnx';
 
 const folder = lfwFolder();
 const scratch = mkdtempSync(join(tmpdir(), 'facelab-embedders-'));
@@ -156,15 +157,45 @@ describe('embedder factory', () => {
     );
   });
 
-  it('reports the missing ONNX loader', async () => {
-    writeFileSync(join(scratch, 'model.onnx'), '');
+  it('loads an ONNX manifest with ONNX Runtime', async () => {
+    const conversion = await convertGraphModelToOnnx(
+      humanModelPath('mobileface.json'),
+      join(scratch, 'mobileface.onnx'),
+    );
     const path = writeManifest('onnx.json', {
-      model: 'model.onnx',
+      name: 'mobileface-onnx',
+      model: 'mobileface.onnx',
+      inputSize: conversion.inputSize,
+      dimension: conversion.dimension,
+    });
+    const graph = await createEmbedder(runtime, 'mobileface');
+    const onnx = await createEmbedder(runtime, path);
+    try {
+      expect(onnx.id).toBe('mobileface-onnx@pad0/0');
+      const face: RgbImage = {
+        data: Uint8Array.from({ length: 112 * 112 * 3 }, (_, i) => i % 251),
+        width: 112,
+        height: 112,
+        source: 'pattern.png',
+      };
+      const [fromOnnx] = await onnx.embed([face]);
+      const [fromGraph] = await graph.embed([face]);
+      expect(l2Distance(fromOnnx!, fromGraph!)).toBeLessThan(1e-3);
+    } finally {
+      graph.dispose();
+      onnx.dispose();
+    }
+  });
+
+  it('rejects an invalid ONNX file', async () => {
+    writeFileSync(join(scratch, 'empty.onnx'), '');
+    const path = writeManifest('empty-onnx.json', {
+      model: 'empty.onnx',
       inputSize: 112,
       dimension: 512,
     });
     await expect(createEmbedder(runtime, path)).rejects.toThrow(
-      'ONNX models need onnxruntime-node',
+      join(scratch, 'empty.onnx'),
     );
   });
 

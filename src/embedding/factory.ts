@@ -10,6 +10,7 @@ import {
 } from '../models/manifest';
 import { createFaceApiRecognitionEmbedder } from './faceapi-recognition';
 import { createGraphModelEmbedder } from './graph-model-embedder';
+import { createOnnxEmbedder } from './onnx-embedder';
 import type { FaceEmbedder } from './types';
 
 /** The embedders facelab ships. */
@@ -30,15 +31,8 @@ async function createFromSpec(
   runtime: Runtime,
   spec: EmbedderModelSpec,
 ): Promise<FaceEmbedder> {
-  if (spec.format === 'onnx') {
-    // TODO: load it with createOnnxEmbedder(spec) from ./onnx-embedder once
-    // that module exists.
-    throw new Error(
-      `${spec.modelPath}: ONNX models need onnxruntime-node and src/embedding/onnx-embedder.ts, ` +
-        'which this build lacks; convert the model to a TensorFlow.js graph model ' +
-        'with tensorflowjs_converter and set format "tfjs-graph" in the manifest',
-    );
-  }
+  // ONNX Runtime itself loads only when an ONNX model is created.
+  if (spec.format === 'onnx') return createOnnxEmbedder(spec);
   return createGraphModelEmbedder(runtime.tf, spec);
 }
 

