@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import type { Runtime } from '../backend/backend';
+import { faceresSpec, mobilefaceSpec } from '../models/human-embedders';
 import {
-  faceresSpec,
-  mobilefaceSpec,
   readEmbedderManifest,
   type EmbedderModelSpec,
 } from '../models/manifest';
