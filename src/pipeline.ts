@@ -3,13 +3,18 @@
  * the embedding cache in front. Prediction and output build on its results
  * (see `recognizer.ts`).
  */
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { alignFace, type AlignedFace } from './alignment/align';
 import { createTemplate } from './alignment/template';
 import { loadRuntime, type BackendName, type Runtime } from './backend/backend';
 import { defaultCacheFolder, EmbeddingCache } from './embedding/cache';
-import { createFaceApiRecognitionEmbedder } from './embedding/faceapi-recognition';
+import {
+  createEmbedder,
+  DEFAULT_EMBEDDER,
+  isEmbedderName,
+} from './embedding/factory';
 import { FlipAveragingEmbedder } from './embedding/flip-average';
 import type { FaceEmbedder } from './embedding/types';
 import { detectFaces, DEFAULT_DETECTION_MAX_SIDE } from './detection/detect';
@@ -24,6 +29,11 @@ import type { LoadedImage, RgbImage } from './input/image';
 export interface PipelineOptions {
   /** Face detector (default `mtcnn`). */
   detector?: DetectorName;
+  /**
+   * Embedder: a name from `EMBEDDER_NAMES` or the path of a JSON model
+   * manifest (default `faceapi`).
+   */
+  embedder?: string;
   /** Maximum longest side, in pixels, of the copy passed to the detector (default 1280). */
   detectionMaxSide?: number;
   /** Cache folder, or false to disable caching (default {@link defaultCacheFolder}). */
@@ -83,6 +93,7 @@ export class FacePipeline {
     readonly runtime: Runtime,
     readonly detector: FaceDetector,
     readonly embedder: FaceEmbedder,
+    private readonly embedderChoice: string,
     private readonly detectionMaxSide: number,
     private readonly landmarks68: Landmarks68Estimator | undefined,
     private readonly cacheFolder: string | false,
@@ -114,10 +125,14 @@ export class FacePipeline {
     }
     const runtime = await loadRuntime(options.backend);
     const detector = await createDetector(runtime, options.detector ?? 'mtcnn');
-    const baseEmbedder = await createFaceApiRecognitionEmbedder(
-      runtime.tf,
-      runtime.faceapi,
-    );
+    const requested = options.embedder ?? DEFAULT_EMBEDDER;
+    let baseEmbedder: FaceEmbedder;
+    try {
+      baseEmbedder = await createEmbedder(runtime, requested);
+    } catch (error) {
+      detector.dispose();
+      throw error;
+    }
     const embedder = options.flipAverage
       ? new FlipAveragingEmbedder(baseEmbedder)
       : baseEmbedder;
@@ -129,6 +144,9 @@ export class FacePipeline {
       runtime,
       detector,
       embedder,
+      // A manifest path is made absolute, so that `options` rebuilds the
+      // same pipeline from another working folder.
+      isEmbedderName(requested) ? requested : resolve(requested),
       detectionMaxSide,
       landmarks68,
       options.cache ?? defaultCacheFolder(),
@@ -143,6 +161,7 @@ export class FacePipeline {
   get options(): PipelineOptions {
     return {
       detector: this.detector.name as DetectorName,
+      embedder: this.embedderChoice,
       detectionMaxSide: this.detectionMaxSide,
       cache: this.cacheFolder,
       backend: this.runtime.backend,

@@ -110,10 +110,18 @@ describe.skipIf(!folder)('npm run bench -- --quick', () => {
     expect(result.memory.length).toBeGreaterThanOrEqual(2);
     expect(new Set(tensors).size).toBe(1);
 
-    // Accuracy: one row per detector of the plan.
-    expect(result.accuracy.map((a) => a.detector)).toEqual(
-      result.plan.detectors,
+    // Accuracy: one row per detector of the plan with face-api's embedder,
+    // then one row per other embedder with MTCNN.
+    const rows = result.accuracy.map(
+      (point) => `${point.detector} ${point.embedder.split('@')[0]}`,
     );
+    expect(rows).toEqual([
+      ...result.plan.detectors.map(
+        (detector) => `${detector} faceapi-recognition-128`,
+      ),
+      'mtcnn faceres-1024',
+      'mtcnn mobileface-256',
+    ]);
     for (const point of result.accuracy) {
       expect(point.accuracy).toBeGreaterThan(0.5);
       expect(point.secondsPerFace).toBeGreaterThan(0);

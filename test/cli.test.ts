@@ -289,6 +289,10 @@ describe.skipIf(!folder)('facelab CLI', () => {
       name: 'unknown detector',
       args: ['identify', '--detector', 'nope', 'x.jpg'],
     },
+    {
+      name: 'unknown embedder',
+      args: ['identify', '--embedder', 'nope', 'x.jpg'],
+    },
     { name: 'missing argument', args: ['enroll', LABEL] },
   ])(
     'usage error exits 2 for $name',

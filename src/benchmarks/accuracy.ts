@@ -1,12 +1,14 @@
 /**
  * Accuracy against speed: LFW View 1 verification accuracy and time per face
- * for each detector, with face-api's 128-d embedder.
+ * for each detector with face-api's 128-d embedder, and for each embedder
+ * with MTCNN.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { DetectorName } from '../detection/factory';
+import { DEFAULT_EMBEDDER } from '../embedding/factory';
 import { scoreLfwPairs } from '../evaluation/lfw-verification';
 import { FacePipeline, type PipelineOptions } from '../pipeline';
 
@@ -28,6 +30,8 @@ export interface AccuracyPoint {
 export interface AccuracyOptions {
   readonly lfwFolder: string;
   readonly detectors: readonly DetectorName[];
+  /** Embedders (names or manifest paths) measured with MTCNN. */
+  readonly embedders: readonly string[];
   /** Matched pairs, and as many mismatched pairs, taken from `pairsDevTest.txt`. */
   readonly pairsPerKind: number;
   readonly folds: number;
@@ -68,7 +72,34 @@ function writeSubset(
   return path;
 }
 
-/** Measures every detector on the same View 1 subset. */
+/** One detector and embedder to measure. */
+export interface AccuracyRun {
+  readonly detector: DetectorName;
+  readonly embedder: string;
+}
+
+/**
+ * Lists the runs: each detector with the default embedder, then each other
+ * embedder with MTCNN. The default embedder with MTCNN is measured once.
+ */
+export function accuracyRuns(
+  detectors: readonly DetectorName[],
+  embedders: readonly string[],
+): AccuracyRun[] {
+  const runs = detectors.map((detector) => ({
+    detector,
+    embedder: DEFAULT_EMBEDDER as string,
+  }));
+  for (const embedder of embedders) {
+    const measured = runs.some(
+      (run) => run.detector === 'mtcnn' && run.embedder === embedder,
+    );
+    if (!measured) runs.push({ detector: 'mtcnn', embedder });
+  }
+  return runs;
+}
+
+/** Measures every detector and embedder on the same View 1 subset. */
 export async function measureAccuracy(
   options: AccuracyOptions,
   timedPaths: readonly string[],
@@ -82,14 +113,19 @@ export async function measureAccuracy(
       options.folds,
     );
     const points: AccuracyPoint[] = [];
-    for (const detector of options.detectors) {
+    for (const { detector, embedder } of accuracyRuns(
+      options.detectors,
+      options.embedders,
+    )) {
       const pipeline = await FacePipeline.create({
         ...options.pipeline,
         detector,
+        embedder,
       });
       const uncached = await FacePipeline.create({
         ...options.pipeline,
         detector,
+        embedder,
         cache: false,
       });
       try {

@@ -23,6 +23,8 @@ export interface BenchmarkPlan {
   readonly memoryImages: number;
   readonly memorySamples: number;
   readonly detectors: readonly DetectorName[];
+  /** Embedders measured with MTCNN in the accuracy part, besides each detector with face-api's. */
+  readonly embedders: readonly string[];
   readonly accuracyPairsPerKind: number;
   readonly accuracyFolds: number;
   readonly accuracyTimedImages: number;
@@ -49,6 +51,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   memoryImages: 1000,
   memorySamples: 10,
   detectors: ['mtcnn', 'ssd', 'tiny', 'blazeface'],
+  embedders: ['faceapi', 'faceres', 'mobileface'],
   accuracyPairsPerKind: 50,
   accuracyFolds: 10,
   accuracyTimedImages: 10,
@@ -73,6 +76,7 @@ export const QUICK_PLAN: BenchmarkPlan = {
   memoryImages: 20,
   memorySamples: 4,
   detectors: ['mtcnn', 'tiny'],
+  embedders: ['faceres', 'mobileface'],
   accuracyPairsPerKind: 4,
   accuracyFolds: 2,
   accuracyTimedImages: 2,

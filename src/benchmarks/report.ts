@@ -234,7 +234,9 @@ function accuracySection(result: BenchmarkResult): string {
   return [
     '## Accuracy against time per face',
     '',
-    `LFW View 1 test pairs: the first ${plan.accuracyPairsPerKind} matched and ` +
+    "Each detector with face-api's embedder, then each other embedder with " +
+      'MTCNN. LFW View 1 test pairs: the first ' +
+      `${plan.accuracyPairsPerKind} matched and ` +
       `${plan.accuracyPairsPerKind} mismatched pairs in ${plan.accuracyFolds} ` +
       "folds; accuracy is the mean of the k-fold protocol (each fold's " +
       'threshold chosen on the others). Time per face: detection, alignment ' +

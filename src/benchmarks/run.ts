@@ -244,6 +244,7 @@ export async function runBenchmark(
       {
         lfwFolder,
         detectors: plan.detectors,
+        embedders: plan.embedders,
         pairsPerKind: plan.accuracyPairsPerKind,
         folds: plan.accuracyFolds,
         timedImages: plan.accuracyTimedImages,

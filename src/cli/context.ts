@@ -2,12 +2,18 @@
  * Options shared by the commands, and the objects they build: the pipeline,
  * the gallery file and the recognizer.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { BACKEND_NAMES, type BackendName } from '../backend/backend';
 import { DETECTOR_NAMES, type DetectorName } from '../detection/factory';
+import {
+  DEFAULT_EMBEDDER,
+  EMBEDDER_NAMES,
+  isEmbedderName,
+} from '../embedding/factory';
 import { bandLimitsFor } from '../models/calibration';
 import { validateBandLimits, type BandLimits } from '../output/bands';
 import { FacePipeline, type PipelineOptions } from '../pipeline';
@@ -24,6 +30,7 @@ const log = createLogger('cli');
 /** Options every pipeline command accepts. */
 export interface PipelineFlags {
   detector: DetectorName;
+  embedder: string;
   backend?: BackendName;
   cache: string | false;
   maxSide: number;
@@ -92,6 +99,14 @@ export function integerAtLeast(minimum: number): (value: string) => number {
   };
 }
 
+/** Accepts a built-in embedder name or the path of an existing manifest file. */
+export function parseEmbedder(value: string): string {
+  if (isEmbedderName(value) || existsSync(value)) return value;
+  throw new InvalidArgumentError(
+    `Expected one of ${EMBEDDER_NAMES.join(', ')}, or the path of a JSON model manifest; no file at ${resolve(value)}.`,
+  );
+}
+
 /** Default gallery file: `FACELAB_GALLERY`, else `facelab-gallery.json` in the working folder. */
 export function defaultGalleryPath(): string {
   return process.env.FACELAB_GALLERY || 'facelab-gallery.json';
@@ -104,6 +119,12 @@ export function addPipelineOptions(command: Command): Command {
       new Option('--detector <name>', 'face detector')
         .choices([...DETECTOR_NAMES])
         .default('mtcnn'),
+    )
+    .option(
+      '--embedder <name|manifest>',
+      `embedding model: ${EMBEDDER_NAMES.join(', ')}, or the path of a JSON model manifest`,
+      parseEmbedder,
+      DEFAULT_EMBEDDER,
     )
     .addOption(
       new Option(
@@ -175,6 +196,7 @@ export function addPredictionOptions(command: Command): Command {
 export function pipelineOptions(flags: PipelineFlags): PipelineOptions {
   return {
     detector: flags.detector,
+    embedder: flags.embedder,
     detectionMaxSide: flags.maxSide,
     landmarks68: flags.landmarks68 === true,
     flipAverage: flags.flipAverage === true,

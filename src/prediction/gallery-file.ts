@@ -170,7 +170,7 @@ export async function loadGallery(
     throw new GalleryFileError(
       path,
       `holds embeddings of model "${stored.model}" but the pipeline uses "${expectedModel}"`,
-      'use the same model options as when it was built, or enroll into a new gallery file',
+      'use the embedder it was built with (--embedder on the command line), or enroll into a new gallery file',
     );
   }
   if (
