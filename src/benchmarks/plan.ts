@@ -41,7 +41,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   stageImages: { 'tfjs-node-gpu': 10, 'tfjs-node': 10, wasm: 10, cpu: 1 },
   overheadImages: 10,
   overheadRounds: 2,
-  throughputImages: 24,
+  throughputImages: 120,
   throughputWorkers: [1, 2],
   searchRealEmbeddings: 5000,
   searchQueries: 200,
@@ -52,7 +52,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   memorySamples: 10,
   detectors: ['mtcnn', 'ssd', 'tiny', 'blazeface'],
   embedders: ['faceapi', 'faceres', 'mobileface'],
-  accuracyPairsPerKind: 50,
+  accuracyPairsPerKind: 150,
   accuracyFolds: 10,
   accuracyTimedImages: 10,
 };
