@@ -80,11 +80,14 @@ describe.skipIf(!folder)('npm run bench -- --quick', () => {
     expect(result.overhead!.ratio).toBeGreaterThan(0);
     expect(result.overhead!.facelabFaces).toBe(result.overhead!.faceApiFaces);
 
-    // Throughput with one and two workers.
+    // Throughput with one and two workers, and the machine's own scaling,
+    // which two threads can at most double.
     expect(result.throughput.map((t) => t.workers)).toEqual([1, 2]);
     for (const point of result.throughput) {
       expect(point.imagesPerSecond).toBeGreaterThan(0);
     }
+    expect(result.coreScaling!.speedup).toBeGreaterThan(0.5);
+    expect(result.coreScaling!.speedup).toBeLessThan(2.2);
 
     // Search: exact (SIMD and JavaScript) and HNSW at each size; exact is
     // its own reference. The quick galleries are generated from 20 real

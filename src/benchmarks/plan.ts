@@ -11,6 +11,8 @@ export interface BenchmarkPlan {
   readonly overheadRounds: number;
   readonly throughputImages: number;
   readonly throughputWorkers: readonly number[];
+  /** Iterations of the arithmetic loop that measures the machine's own two-thread speed-up. */
+  readonly coreScalingSteps: number;
   /**
    * Real embeddings for the search benchmark, of LFW images taken one person
    * at a time, through the embedding cache.
@@ -43,6 +45,7 @@ export const FULL_PLAN: BenchmarkPlan = {
   overheadRounds: 2,
   throughputImages: 120,
   throughputWorkers: [1, 2],
+  coreScalingSteps: 1e8,
   searchRealEmbeddings: 5000,
   searchQueries: 200,
   searchSizes: [1_000, 10_000, 100_000, 1_000_000],
@@ -68,6 +71,7 @@ export const QUICK_PLAN: BenchmarkPlan = {
   overheadRounds: 1,
   throughputImages: 6,
   throughputWorkers: [1, 2],
+  coreScalingSteps: 1e7,
   searchRealEmbeddings: 30,
   searchQueries: 10,
   searchSizes: [1_000, 10_000],

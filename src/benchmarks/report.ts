@@ -122,6 +122,17 @@ function throughputSection(result: BenchmarkResult): string {
         fixed(point.startupSeconds, 1),
       ]),
     ),
+    ...(result.coreScaling === undefined
+      ? []
+      : [
+          '',
+          'For comparison, the machine itself: a loop of arithmetic that ' +
+            'touches no memory took ' +
+            `${fixed(result.coreScaling.oneThreadSeconds, 2)} s on one worker ` +
+            `thread and ${fixed(result.coreScaling.twoThreadsSeconds, 2)} s ` +
+            'for twice the work on two, a speed-up of ' +
+            `${fixed(result.coreScaling.speedup, 2)}x.`,
+        ]),
   ].join('\n');
 }
 
@@ -171,7 +182,8 @@ function searchSection(result: BenchmarkResult): string {
       'that exact search returns. HNSW: `hnswlib-node`, M = ' +
       `${DEFAULT_HNSW_SETTINGS.links} links, efConstruction ` +
       `${DEFAULT_HNSW_SETTINGS.efConstruction}, built and searched on one ` +
-      'thread. The main table shows, at each size, the smallest efSearch of ' +
+      'thread; each HNSW time is the median of five rounds of the timed ' +
+      'queries. The main table shows, at each size, the smallest efSearch of ' +
       `the sweep below that reaches recall@1 ${TARGET_RECALL}, or the largest ` +
       'when none does. Exact search scans the same rows with WebAssembly ' +
       'SIMD dot products (the gallery default) and, for comparison, in plain ' +

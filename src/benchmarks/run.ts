@@ -22,7 +22,12 @@ import {
   type SearchTimePoint,
 } from './search';
 import { measureStages, type BackendStages, type StageTiming } from './stages';
-import { measureThroughput, type ThroughputPoint } from './throughput';
+import {
+  measureCoreScaling,
+  measureThroughput,
+  type CoreScaling,
+  type ThroughputPoint,
+} from './throughput';
 
 /** The parts of a benchmark run, in the order they run. */
 export const BENCHMARK_PARTS = [
@@ -73,6 +78,8 @@ export interface BenchmarkResult {
   stagesByBackend: BackendStages[];
   overhead?: OverheadResult;
   throughput: ThroughputPoint[];
+  /** Pure arithmetic on 1 and 2 threads, measured with the throughput. */
+  coreScaling?: CoreScaling;
   search: SearchTimePoint[];
   searchDetails?: Omit<SearchBenchmark, 'points'>;
   memory: MemorySample[];
@@ -194,6 +201,7 @@ export async function runBenchmark(
       );
     }
     result.throughput = points;
+    result.coreScaling = await measureCoreScaling(plan.coreScalingSteps);
   });
 
   await part('memory', async () => {

@@ -1,5 +1,6 @@
 /** Batch benchmark: images per second with a given number of worker threads. */
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 import type { PipelineOptions } from '../pipeline';
 import { analyzeFilesInWorkers } from '../workers/pool';
@@ -46,5 +47,66 @@ export async function measureThroughput(
     images: paths.length,
     imagesPerSecond: counted > 0 ? counted / ((last - first) / 1000) : 0,
     startupSeconds: (finished[0]! - start) / 1000,
+  };
+}
+
+/** Pure arithmetic on one and on two threads: the machine's own limit for the speed-up of two workers. */
+export interface CoreScaling {
+  /** Seconds for one thread to do one share of the work. */
+  oneThreadSeconds: number;
+  /** Seconds for two threads to do one share each at the same time. */
+  twoThreadsSeconds: number;
+  /** Work per second of two threads divided by that of one. */
+  speedup: number;
+}
+
+/** A loop of floating-point arithmetic that touches no memory. */
+const ARITHMETIC_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+let x = 0;
+for (let i = 0; i < workerData; i++) x = (x * 1.0000001 + Math.sqrt(i)) % 1e9;
+parentPort.postMessage(x);
+`;
+
+async function runArithmetic(threads: number, steps: number): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(ARITHMETIC_WORKER, {
+            eval: true,
+            workerData: steps,
+          });
+          worker.once('message', () => resolve());
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Times the same arithmetic loop on one thread, then on two at once, three
+ * times each after an untimed warm-up, and keeps the median of each. A
+ * speed-up near 2 means the cores do not slow each other on pure
+ * computation, so a lower speed-up of the pipeline comes from the pipeline.
+ */
+export async function measureCoreScaling(steps: number): Promise<CoreScaling> {
+  await runArithmetic(1, steps);
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    one.push(await runArithmetic(1, steps));
+    two.push(await runArithmetic(2, steps));
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
+  const oneThreadSeconds = median(one);
+  const twoThreadsSeconds = median(two);
+  return {
+    oneThreadSeconds,
+    twoThreadsSeconds,
+    speedup: (2 * oneThreadSeconds) / twoThreadsSeconds,
   };
 }
