@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 
 import { createLogger } from '../log';
+import { ManifestError } from '../models/manifest';
 import { demoCommand } from './commands/demo';
 import { enrollCommand } from './commands/enroll';
 import { evalCommand } from './commands/eval';
@@ -56,5 +57,6 @@ createProgram()
     const failure = error instanceof Error ? error : new Error(String(error));
     log.error(failure.message);
     log.debug(failure.stack ?? '');
-    process.exitCode = 1;
+    // An invalid model manifest is invalid usage, like an invalid option.
+    process.exitCode = failure instanceof ManifestError ? 2 : 1;
   });

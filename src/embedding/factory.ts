@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Runtime } from '../backend/backend';
 import { faceresSpec, mobilefaceSpec } from '../models/human-embedders';
 import {
+  ManifestError,
   readEmbedderManifest,
   type EmbedderModelSpec,
 } from '../models/manifest';
@@ -36,6 +37,27 @@ async function createFromSpec(
 }
 
 /**
+ * Loads the model a manifest describes. An error while loading names the
+ * manifest as well as the model, since the fix is usually one of its fields.
+ */
+async function createFromManifest(
+  runtime: Runtime,
+  manifestPath: string,
+): Promise<FaceEmbedder> {
+  const spec = readEmbedderManifest(manifestPath);
+  try {
+    return await createFromSpec(runtime, spec);
+  } catch (error) {
+    throw new ManifestError(
+      resolve(manifestPath),
+      undefined,
+      `its model did not load: ${(error as Error).message}`,
+      `check that format ("${spec.format}"), model, inputSize, layout, output and dimension describe that model`,
+    );
+  }
+}
+
+/**
  * Loads an embedder by name: `faceapi` (face-api's 128-d ResNet), `faceres`
  * (Human's 1024-d FaceRes), `mobileface` (Human's 256-d MobileFace), or the
  * path of a JSON manifest that describes another model (see
@@ -61,6 +83,6 @@ export async function createEmbedder(
             `and no manifest file at ${resolve(nameOrManifestPath)}; use a built-in name or the path of a JSON manifest`,
         );
       }
-      return createFromSpec(runtime, readEmbedderManifest(nameOrManifestPath));
+      return createFromManifest(runtime, nameOrManifestPath);
   }
 }

@@ -36,9 +36,11 @@ export async function loadGraphModelFromDisk(
   let json: io.ModelJSON;
   try {
     json = JSON.parse(text) as io.ModelJSON;
-  } catch (error) {
+  } catch {
+    // The parser's message quotes the text, which is binary for a weights
+    // file passed by mistake, so it is left out.
     throw new Error(
-      `${modelPath}: not valid JSON (${(error as Error).message}); point to the model.json written by tensorflowjs_converter`,
+      `${modelPath}: not valid JSON; point to the model.json written by tensorflowjs_converter`,
     );
   }
   if (json.format !== 'graph-model' || !Array.isArray(json.weightsManifest)) {

@@ -3,6 +3,7 @@
  * size, channel order, normalisation and output. The built-in Human models
  * and a user's own TensorFlow.js graph or ONNX models share this description.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 
@@ -41,11 +42,40 @@ export interface EmbedderModelSpec {
   readonly padding: number;
   /** Vertical move of the aligned face's key points (see `createTemplate`). */
   readonly verticalOffset: number;
+  /**
+   * Short hash of a user manifest's settings and model file. It is part of
+   * the embedder id, so that editing either one changes the cache key and
+   * the model recorded in gallery files.
+   */
+  readonly fingerprint?: string;
 }
 
-/** Returns the embedder id of a spec: the model name and the framing of its input. */
+/**
+ * Returns the embedder id of a spec: the model name, the framing of its
+ * input and, for a user manifest, its fingerprint.
+ */
 export function embedderIdOf(spec: EmbedderModelSpec): string {
-  return `${spec.name}@pad${spec.padding}/${spec.verticalOffset}`;
+  const id = `${spec.name}@pad${spec.padding}/${spec.verticalOffset}`;
+  return spec.fingerprint === undefined ? id : `${id}#${spec.fingerprint}`;
+}
+
+/** Hashes the settings that change a model's embeddings, and the model file itself. */
+function fingerprintOf(spec: Omit<EmbedderModelSpec, 'fingerprint'>): string {
+  const settings = [
+    spec.format,
+    spec.inputSize,
+    spec.layout,
+    spec.channels,
+    spec.mean,
+    spec.std,
+    spec.output,
+    spec.dimension,
+  ];
+  return createHash('sha256')
+    .update(JSON.stringify(settings))
+    .update(readFileSync(spec.modelPath))
+    .digest('hex')
+    .slice(0, 8);
 }
 
 /** Returns the alignment template of a spec's input: its size and framing. */
@@ -167,7 +197,7 @@ function parseManifest(path: string, json: ManifestJson): EmbedderModelSpec {
     format === 'onnx' ? 'nchw' : 'nhwc',
   );
   const output = fields.optionalString('output');
-  return {
+  const spec = {
     name: fields.optionalString('name') ?? basename(path, extname(path)),
     format,
     modelPath,
@@ -181,6 +211,7 @@ function parseManifest(path: string, json: ManifestJson): EmbedderModelSpec {
     padding: fields.numberIn('padding', 0, PADDING_RANGE),
     verticalOffset: fields.numberIn('verticalOffset', 0, VERTICAL_OFFSET_RANGE),
   };
+  return { ...spec, fingerprint: fingerprintOf(spec) };
 }
 
 /** Smallest input side, the smallest template `createTemplate` accepts. */
