@@ -301,6 +301,10 @@ describe('gallery endpoints', () => {
       ['/api/enroll?label=%20%20', 'label-invalid'],
       ['/api/enroll?label=a%0Ab', 'label-invalid'],
       [`/api/enroll?label=${'x'.repeat(101)}`, 'label-invalid'],
+      ['/api/enroll?label=%E0%A4%A', 'bad-query'],
+      ['/api/enroll?label=abc%', 'bad-query'],
+      ['/api/enroll?label=%E0%A4', 'bad-query'],
+      ['/api/enroll?label=a%EF%BF%BDb', 'label-invalid'],
     ];
     for (const [path, code] of cases) {
       const response = await post(path!, knownPhoto, 'image/jpeg');
