@@ -293,14 +293,20 @@ describe.skipIf(!folder)('facelab CLI', () => {
       name: 'unknown embedder',
       args: ['identify', '--embedder', 'nope', 'x.jpg'],
     },
+    {
+      name: 'empty embedder',
+      args: ['identify', '--embedder', '', 'x.jpg'],
+      message: 'the value is empty',
+    },
     { name: 'missing argument', args: ['enroll', LABEL] },
   ])(
     'usage error exits 2 for $name',
-    async ({ args }) => {
+    async ({ args, message }) => {
       const run = await runCli(args, env);
 
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('error:');
+      if (message !== undefined) expect(run.stderr).toContain(message);
     },
     RUN_TIMEOUT_MS,
   );
@@ -403,6 +409,8 @@ describe.skipIf(!folder)('facelab CLI', () => {
     { name: 'identify', command: ['identify'], value: '0' },
     { name: 'identify', command: ['identify'], value: 'near' },
     { name: 'serve', command: ['serve'], value: '2.5' },
+    { name: 'identify', command: ['identify'], value: '0x1' },
+    { name: 'identify', command: ['identify'], value: '' },
     { name: 'eval identify', command: ['eval', 'identify'], value: '-1' },
   ])(
     '$name rejects --threshold $value',
