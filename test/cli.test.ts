@@ -405,6 +405,28 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it.each([
+    {
+      args: ['--pairs-per-kind', '10'],
+      fix: '--folds 2 (up to 10)',
+    },
+    {
+      args: ['--pairs-per-kind', '3', '--folds', '5'],
+      fix: '--folds 3 or less',
+    },
+  ])(
+    'eval lfw rejects $args before embedding',
+    async ({ args, fix }) => {
+      const run = await runCli(['eval', 'lfw', ...args, '--workers', '1'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--pairs-per-kind');
+      expect(run.stderr).toContain(fix);
+      expect(run.stderr).not.toContain('embedding LFW images');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it.each([
     { name: 'identify', command: ['identify'], value: '3' },
     { name: 'identify', command: ['identify'], value: '0' },
     { name: 'identify', command: ['identify'], value: 'near' },
