@@ -45,6 +45,31 @@ describe('generated embeddings', () => {
   });
 });
 
+describe.skipIf(!folder)('npm run bench usage errors', () => {
+  it.each([
+    {
+      args: ['--quick', '--max-gallery', '500'],
+      message: '--max-gallery 1000 or more',
+    },
+    { args: ['--quick', '--colour', 'red'], message: "'--colour'" },
+    { args: ['--quick', '--only', 'speed'], message: '"speed" is not a part' },
+  ])('exit 2 for $args', async ({ args, message }) => {
+    const out = mkdtempSync(join(tmpdir(), 'facelab-bench-'));
+    const failure = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', ...args, '--out', out],
+      { cwd: resolve(__dirname, '..'), timeout: 60_000 },
+    ).then(
+      () => undefined,
+      (error: unknown) => error as { code?: number; stderr?: string },
+    );
+
+    expect(failure, 'bench exited 0').toBeDefined();
+    expect(failure!.code).toBe(2);
+    expect(failure!.stderr).toContain(message);
+  });
+});
+
 describe.skipIf(!folder)('npm run bench -- --quick', () => {
   it('writes every table and figure', async () => {
     const out = mkdtempSync(join(tmpdir(), 'facelab-bench-'));
