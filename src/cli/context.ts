@@ -23,7 +23,7 @@ import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
 import { Recognizer } from '../recognizer';
 import { defaultWorkerCount } from '../workers/pool';
-import { createLogger } from '../log';
+import { createLogger, type Logger } from '../log';
 
 const log = createLogger('cli');
 
@@ -236,15 +236,20 @@ export async function createPipeline(
 const warnedUncalibrated = new Set<string>();
 
 /**
- * Band limits of the pipeline's model, with `--threshold` applied.
+ * Band limits of the pipeline's model, with `--threshold` applied. The
+ * warning for a model without calibration goes to `logger`.
  *
  * @throws RangeError for a threshold outside (0, {@link MAX_DISTANCE}].
  */
-export function resolveLimits(model: string, threshold?: number): BandLimits {
+export function resolveLimits(
+  model: string,
+  threshold?: number,
+  logger: Logger = log,
+): BandLimits {
   const { limits, calibrated } = bandLimitsFor(model);
   if (!calibrated && !warnedUncalibrated.has(model)) {
     warnedUncalibrated.add(model);
-    log.warn(
+    logger.warn(
       `model ${model} has no calibration in models/calibration.json; ` +
         'using the generic bands 0.75 (confident) and 1.2 (far), which may not fit this model',
     );
