@@ -200,6 +200,9 @@ describe.skipIf(!folder)('facelab CLI', () => {
     }
     expect(existsSync(join(annotateFolder, 'truncated.jpg'))).toBe(false);
     expect(existsSync(join(annotateFolder, 'notes.jpg'))).toBe(false);
+    expect(identify.stderr).toContain(
+      `annotated JPEG copies (NAME.jpg, whatever the input format) to ${annotateFolder}`,
+    );
   });
 
   it(
