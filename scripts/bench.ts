@@ -31,13 +31,16 @@ import {
 import { lfwFolderFromEnvironment } from '../src/datasets/lfw';
 import { defaultCacheFolder } from '../src/embedding/cache';
 
+/** Invalid command-line usage, which exits with code 2 as the facelab CLI does. */
+class UsageError extends Error {}
+
 /** Parses the `--only` list; undefined runs every part. */
 function parseParts(list: string | undefined): Set<BenchmarkPart> | undefined {
   if (list === undefined) return undefined;
   const parts = list.split(',').map((part) => part.trim());
   for (const part of parts) {
     if (!(BENCHMARK_PARTS as readonly string[]).includes(part)) {
-      throw new Error(
+      throw new UsageError(
         `--only: "${part}" is not a part; use a comma-separated list of ${BENCHMARK_PARTS.join(', ')}`,
       );
     }
@@ -68,9 +71,29 @@ async function main(): Promise<void> {
     process.stderr.write(`rewrote ${markdownPath} from ${jsonPath}\n`);
     return;
   }
+  const only = parseParts(values.only);
+  const basePlan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const maxGallery = Number(values['max-gallery'] ?? Infinity);
+  if (!(maxGallery > 0)) {
+    throw new UsageError(
+      `--max-gallery must be a positive number of entries, got ${values['max-gallery']}`,
+    );
+  }
+  const plan = {
+    ...basePlan,
+    searchSizes: basePlan.searchSizes.filter((size) => size <= maxGallery),
+  };
+  if (plan.searchSizes.length === 0 && (only?.has('search') ?? true)) {
+    throw new UsageError(
+      `--max-gallery ${values['max-gallery']} leaves no gallery size to search; ` +
+        `the ${basePlan.name} plan searches ${basePlan.searchSizes.join(', ')} entries, ` +
+        `so pass --max-gallery ${basePlan.searchSizes[0]} or more, ` +
+        `or leave search out with --only ${BENCHMARK_PARTS.filter((part) => part !== 'search').join(',')}`,
+    );
+  }
   const folder = lfwFolderFromEnvironment();
   if (folder === undefined) {
-    throw new Error(
+    throw new UsageError(
       'FACELAB_DATASETS is not set; set it to the folder that contains lfw/',
     );
   }
@@ -81,24 +104,12 @@ async function main(): Promise<void> {
     writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(markdownPath, renderReport(result, notes));
   };
-  const only = parseParts(values.only);
   if (only !== undefined && !existsSync(jsonPath)) {
-    throw new Error(
+    throw new UsageError(
       `--only keeps the other parts from ${jsonPath}, which does not exist; ` +
         'run the whole benchmark first, or give --out a folder that has one',
     );
   }
-  const basePlan = values.quick ? QUICK_PLAN : FULL_PLAN;
-  const maxGallery = Number(values['max-gallery'] ?? Infinity);
-  if (!(maxGallery > 0)) {
-    throw new Error(
-      `--max-gallery must be a positive number of entries, got ${values['max-gallery']}`,
-    );
-  }
-  const plan = {
-    ...basePlan,
-    searchSizes: basePlan.searchSizes.filter((size) => size <= maxGallery),
-  };
   await runBenchmark(plan, folder, defaultCacheFolder(), command, {
     onPart: save,
     ...(only !== undefined && {
@@ -109,9 +120,16 @@ async function main(): Promise<void> {
   process.stderr.write(`wrote ${markdownPath} and ${jsonPath}\n`);
 }
 
+/** Whether `parseArgs` rejected the command line, such as an unknown option. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 main().catch((error: unknown) => {
   process.stderr.write(
     `bench failed: ${error instanceof Error ? error.message : String(error)}\n`,
   );
-  process.exitCode = 1;
+  process.exitCode =
+    error instanceof UsageError || isParseArgsError(error) ? 2 : 1;
 });

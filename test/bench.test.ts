@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 
 import { describe, expect, it } from 'vitest';
 
+import { FULL_PLAN, QUICK_PLAN } from '../src/benchmarks/plan';
+import { QUICK_RUN_NOTE, renderReport } from '../src/benchmarks/report';
 import type { BenchmarkResult } from '../src/benchmarks/run';
 import { generateEmbeddings } from '../src/benchmarks/search';
 import { normalizeL2 } from '../src/embedding/types';
@@ -42,6 +44,50 @@ describe('generated embeddings', () => {
 
   it('rejects an empty seed list', () => {
     expect(() => generateEmbeddings([], 3, 0.5)).toThrow(/no embeddings/);
+  });
+});
+
+describe('benchmark report', () => {
+  const saved = JSON.parse(
+    readFileSync(resolve(__dirname, '..', 'docs', 'benchmarks.json'), 'utf8'),
+  ) as BenchmarkResult;
+
+  it('marks a quick run once', () => {
+    const markdown = renderReport({ ...saved, plan: QUICK_PLAN });
+
+    expect(markdown.split(QUICK_RUN_NOTE)).toHaveLength(2);
+    expect(markdown).toContain('## Targets');
+  });
+
+  it('leaves a full run unmarked', () => {
+    const markdown = renderReport({ ...saved, plan: FULL_PLAN });
+
+    expect(markdown).not.toContain(QUICK_RUN_NOTE);
+  });
+});
+
+describe.skipIf(!folder)('npm run bench usage errors', () => {
+  it.each([
+    {
+      args: ['--quick', '--max-gallery', '500'],
+      message: '--max-gallery 1000 or more',
+    },
+    { args: ['--quick', '--colour', 'red'], message: "'--colour'" },
+    { args: ['--quick', '--only', 'speed'], message: '"speed" is not a part' },
+  ])('exit 2 for $args', async ({ args, message }) => {
+    const out = mkdtempSync(join(tmpdir(), 'facelab-bench-'));
+    const failure = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', ...args, '--out', out],
+      { cwd: resolve(__dirname, '..'), timeout: 60_000 },
+    ).then(
+      () => undefined,
+      (error: unknown) => error as { code?: number; stderr?: string },
+    );
+
+    expect(failure, 'bench exited 0').toBeDefined();
+    expect(failure!.code).toBe(2);
+    expect(failure!.stderr).toContain(message);
   });
 });
 

@@ -200,6 +200,9 @@ describe.skipIf(!folder)('facelab CLI', () => {
     }
     expect(existsSync(join(annotateFolder, 'truncated.jpg'))).toBe(false);
     expect(existsSync(join(annotateFolder, 'notes.jpg'))).toBe(false);
+    expect(identify.stderr).toContain(
+      `annotated JPEG copies (NAME.jpg, whatever the input format) to ${annotateFolder}`,
+    );
   });
 
   it(
@@ -293,14 +296,20 @@ describe.skipIf(!folder)('facelab CLI', () => {
       name: 'unknown embedder',
       args: ['identify', '--embedder', 'nope', 'x.jpg'],
     },
+    {
+      name: 'empty embedder',
+      args: ['identify', '--embedder', '', 'x.jpg'],
+      message: 'the value is empty',
+    },
     { name: 'missing argument', args: ['enroll', LABEL] },
   ])(
     'usage error exits 2 for $name',
-    async ({ args }) => {
+    async ({ args, message }) => {
       const run = await runCli(args, env);
 
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('error:');
+      if (message !== undefined) expect(run.stderr).toContain(message);
     },
     RUN_TIMEOUT_MS,
   );
@@ -399,10 +408,34 @@ describe.skipIf(!folder)('facelab CLI', () => {
   );
 
   it.each([
+    {
+      args: ['--pairs-per-kind', '10'],
+      fix: '--folds 2 (up to 10)',
+    },
+    {
+      args: ['--pairs-per-kind', '3', '--folds', '5'],
+      fix: '--folds 3 or less',
+    },
+  ])(
+    'eval lfw rejects $args before embedding',
+    async ({ args, fix }) => {
+      const run = await runCli(['eval', 'lfw', ...args, '--workers', '1'], env);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--pairs-per-kind');
+      expect(run.stderr).toContain(fix);
+      expect(run.stderr).not.toContain('embedding LFW images');
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it.each([
     { name: 'identify', command: ['identify'], value: '3' },
     { name: 'identify', command: ['identify'], value: '0' },
     { name: 'identify', command: ['identify'], value: 'near' },
     { name: 'serve', command: ['serve'], value: '2.5' },
+    { name: 'identify', command: ['identify'], value: '0x1' },
+    { name: 'identify', command: ['identify'], value: '' },
     { name: 'eval identify', command: ['eval', 'identify'], value: '-1' },
   ])(
     '$name rejects --threshold $value',

@@ -21,10 +21,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { listLabelledFolder } from '../src/cli/labelled-folder';
-import { loadGallery } from '../src/prediction/gallery-file';
+import { Gallery } from '../src/prediction/gallery';
+import { loadGallery, saveGallery } from '../src/prediction/gallery-file';
 import type { IdentifyResponse } from '../src/server/api';
 import { QueueFullError, TaskQueue } from '../src/server/queue';
 import { startServer } from '../src/server/server';
+import { chooseServerThreshold } from '../src/server/threshold';
+import { bandLimitsFor } from '../src/models/calibration';
 import { samplePhoto } from './helpers/datasets';
 import { startTestServer, type TestServer } from './helpers/server';
 
@@ -116,7 +119,45 @@ describe('GET /api/health', () => {
   });
 });
 
+describe('chooseServerThreshold', () => {
+  it('names the generic fallback', () => {
+    const model = 'uncalibrated-test-model';
+
+    expect(chooseServerThreshold(model)).toEqual({
+      value: bandLimitsFor(model).limits.threshold,
+      source: 'generic',
+    });
+  });
+
+  it('prefers the option', () => {
+    expect(chooseServerThreshold('uncalibrated-test-model', 0.5)).toEqual({
+      value: 0.5,
+      source: 'option',
+    });
+  });
+});
+
 describe('startServer', () => {
+  it('rejects another model gallery before warm-up', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'facelab-other-model-'));
+    const galleryPath = join(folder, 'gallery.json');
+    await saveGallery(new Gallery('other-model', 4), galleryPath);
+
+    await expect(
+      startServer({
+        host: '127.0.0.1',
+        port: 0,
+        galleryPath,
+        warmupFolder: join(folder, 'warmup'),
+        maxUploadBytes: UPLOAD_LIMIT,
+        queueCapacity: 1,
+        pipeline: {},
+      }),
+    ).rejects.toThrow(/other-model/);
+    expect(existsSync(join(folder, 'warmup'))).toBe(false);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it('rejects a threshold above 2 before loading', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'facelab-threshold-'));
     const folder = join(parent, 'server');
@@ -301,6 +342,10 @@ describe('gallery endpoints', () => {
       ['/api/enroll?label=%20%20', 'label-invalid'],
       ['/api/enroll?label=a%0Ab', 'label-invalid'],
       [`/api/enroll?label=${'x'.repeat(101)}`, 'label-invalid'],
+      ['/api/enroll?label=%E0%A4%A', 'bad-query'],
+      ['/api/enroll?label=abc%', 'bad-query'],
+      ['/api/enroll?label=%E0%A4', 'bad-query'],
+      ['/api/enroll?label=a%EF%BF%BDb', 'label-invalid'],
     ];
     for (const [path, code] of cases) {
       const response = await post(path!, knownPhoto, 'image/jpeg');

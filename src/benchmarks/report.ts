@@ -345,6 +345,12 @@ export function checkTargets(
   ];
 }
 
+/** Sentence under the targets of a quick run, whose verdicts measure nothing. */
+export const QUICK_RUN_NOTE =
+  'This was a quick run (`--quick`): it checks that the code works on a few ' +
+  'images, so its numbers do not measure the targets above. Run ' +
+  '`npm run bench` without `--quick` to measure them.';
+
 /**
  * Renders the report. `notes` is Markdown placed after the targets, for
  * explanations of missed targets that need measurements beyond these tables.
@@ -384,6 +390,7 @@ export function renderReport(result: BenchmarkResult, notes = ''): string {
       ['target', 'measured', 'result'],
       targets.map((t) => [t.target, t.measured, verdict(t.met)]),
     ),
+    ...(result.plan.name === 'quick' ? ['', QUICK_RUN_NOTE] : []),
     ...(notes.trim() !== '' ? ['', notes.trim()] : []),
     '',
     stagesSection(result),

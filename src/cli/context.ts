@@ -23,7 +23,7 @@ import { loadGallery } from '../prediction/gallery-file';
 import type { PredictionMethod } from '../prediction/predict';
 import { Recognizer } from '../recognizer';
 import { defaultWorkerCount } from '../workers/pool';
-import { createLogger } from '../log';
+import { createLogger, type Logger } from '../log';
 
 const log = createLogger('cli');
 
@@ -78,9 +78,20 @@ export function validateThreshold(threshold: number): number {
   return threshold;
 }
 
+/** A decimal number such as `0.6`, `-.6` or `6e-1`, without a base prefix. */
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * Converts a decimal option value to a number, or NaN for anything else,
+ * because `Number()` also accepts `0x1`, `0b1`, `0o1`, `Infinity` and blanks.
+ */
+export function parseDecimal(value: string): number {
+  return DECIMAL_NUMBER.test(value.trim()) ? Number(value) : NaN;
+}
+
 /** Parses `--threshold`: a distance above 0 and at most {@link MAX_DISTANCE}. */
 export function parseThreshold(value: string): number {
-  const threshold = Number(value);
+  const threshold = parseDecimal(value);
   if (!isThresholdInRange(threshold))
     throw new InvalidArgumentError(THRESHOLD_EXPECTED);
   return threshold;
@@ -89,7 +100,7 @@ export function parseThreshold(value: string): number {
 /** Returns a parser of integers of at least `minimum`. */
 export function integerAtLeast(minimum: number): (value: string) => number {
   return (value) => {
-    const number = Number(value);
+    const number = parseDecimal(value);
     if (!(Number.isInteger(number) && number >= minimum)) {
       throw new InvalidArgumentError(
         `Expected an integer of at least ${minimum}.`,
@@ -101,6 +112,11 @@ export function integerAtLeast(minimum: number): (value: string) => number {
 
 /** Accepts a built-in embedder name or the path of an existing manifest file. */
 export function parseEmbedder(value: string): string {
+  if (value.trim() === '') {
+    throw new InvalidArgumentError(
+      `Expected one of ${EMBEDDER_NAMES.join(', ')}, or the path of a JSON model manifest; the value is empty.`,
+    );
+  }
   if (isEmbedderName(value) || existsSync(value)) return value;
   throw new InvalidArgumentError(
     `Expected one of ${EMBEDDER_NAMES.join(', ')}, or the path of a JSON model manifest; no file at ${resolve(value)}.`,
@@ -220,15 +236,20 @@ export async function createPipeline(
 const warnedUncalibrated = new Set<string>();
 
 /**
- * Band limits of the pipeline's model, with `--threshold` applied.
+ * Band limits of the pipeline's model, with `--threshold` applied. The
+ * warning for a model without calibration goes to `logger`.
  *
  * @throws RangeError for a threshold outside (0, {@link MAX_DISTANCE}].
  */
-export function resolveLimits(model: string, threshold?: number): BandLimits {
+export function resolveLimits(
+  model: string,
+  threshold?: number,
+  logger: Logger = log,
+): BandLimits {
   const { limits, calibrated } = bandLimitsFor(model);
   if (!calibrated && !warnedUncalibrated.has(model)) {
     warnedUncalibrated.add(model);
-    log.warn(
+    logger.warn(
       `model ${model} has no calibration in models/calibration.json; ` +
         'using the generic bands 0.75 (confident) and 1.2 (far), which may not fit this model',
     );

@@ -130,6 +130,29 @@ async function routeApi(
   );
 }
 
+/**
+ * Parses the query string of a request URL.
+ *
+ * @throws {@link ApiError} 400 when a name or value has an invalid
+ *   percent-encoding, which `URLSearchParams` would otherwise keep or turn
+ *   into U+FFFD without an error.
+ */
+function parseQuery(url: string): URLSearchParams {
+  const search = new URL(url, 'http://localhost').search.slice(1);
+  for (const part of search.split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw new ApiError(
+        400,
+        'bad-query',
+        `the query parameter "${part}" has an invalid percent-encoding; encode it as UTF-8, for example with encodeURIComponent`,
+      );
+    }
+  }
+  return new URLSearchParams(search);
+}
+
 async function route(
   context: ApiContext,
   folders: StaticFolders,
@@ -137,7 +160,7 @@ async function route(
   response: ServerResponse,
 ): Promise<void> {
   const rawPath = rawPathOf(request);
-  const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  const query = parseQuery(request.url ?? '/');
   if (rawPath.startsWith('/api/')) {
     return routeApi(context, request, response, rawPath, query);
   }

@@ -60,19 +60,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Loads the gallery file, or builds it from the labelled folder when the file does not exist. */
-async function openServerGallery(
+/** Builds the gallery from the labelled folder, for a gallery file that does not exist. */
+async function createServerGallery(
   pipeline: FacePipeline,
   options: ServerOptions,
   warmupPeople: string,
 ): Promise<Gallery> {
-  const existing = await loadGallery(options.galleryPath, pipeline.model);
-  if (existing !== undefined) {
-    log.info(
-      `gallery ${options.galleryPath}: ${existing.labels().length} people, ${existing.size} photos`,
-    );
-    return existing;
-  }
   const gallery = new Gallery(pipeline.model, pipeline.embedder.dimension);
   const folder = options.peopleFolder ?? warmupPeople;
   if (folder === false) {
@@ -122,25 +115,30 @@ export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
   if (options.threshold !== undefined) validateThreshold(options.threshold);
-  const warmupPrefix = '/warmup/';
-  const warmup = await prepareWarmup(options.warmupFolder, warmupPrefix);
-  log.info(
-    `warm-up: ${warmup.slides.length} images prepared in ${options.warmupFolder}`,
-  );
   const pipeline = await FacePipeline.create(options.pipeline);
   try {
-    const gallery = await openServerGallery(
-      pipeline,
-      options,
-      warmup.peopleFolder,
+    // Read before the slow warm-up, so that a gallery of another model fails at once.
+    const existing = await loadGallery(options.galleryPath, pipeline.model);
+    if (existing !== undefined) {
+      log.info(
+        `gallery ${options.galleryPath}: ${existing.labels().length} people, ${existing.size} photos`,
+      );
+    }
+    const warmupPrefix = '/warmup/';
+    const warmup = await prepareWarmup(options.warmupFolder, warmupPrefix);
+    log.info(
+      `warm-up: ${warmup.slides.length} images prepared in ${options.warmupFolder}`,
     );
+    const gallery =
+      existing ??
+      (await createServerGallery(pipeline, options, warmup.peopleFolder));
     const threshold = chooseServerThreshold(pipeline.model, options.threshold);
     log.info(`unknown threshold ${threshold.value} (${threshold.source})`);
     const context: ApiContext = {
       pipeline,
       recognizer: new Recognizer(gallery, {
         metric: 'l2',
-        limits: resolveLimits(pipeline.model, threshold.value),
+        limits: resolveLimits(pipeline.model, threshold.value, log),
       }),
       threshold,
       galleryPath: options.galleryPath,

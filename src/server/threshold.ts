@@ -6,8 +6,8 @@
  * one for deciding whether two photos show one person, accepts most
  * strangers there, and the server uses a stricter, open-set threshold.
  */
-import { resolveLimits } from '../cli/context';
 import { createLogger } from '../log';
+import { bandLimitsFor } from '../models/calibration';
 
 const log = createLogger('server');
 
@@ -30,10 +30,10 @@ export const OPEN_SET_THRESHOLDS: Readonly<Record<string, number>> = {
 
 /**
  * Origin of the threshold in force: the `--threshold` option, the model's
- * open-set threshold, or, for a model without one, its calibrated
- * verification threshold.
+ * open-set threshold, its calibrated verification threshold, or, for a model
+ * without calibration, the generic rule-of-thumb threshold.
  */
-export type ThresholdSource = 'option' | 'open-set' | 'calibration';
+export type ThresholdSource = 'option' | 'open-set' | 'calibration' | 'generic';
 
 /** The unknown threshold in force and where it came from. */
 export interface ServerThreshold {
@@ -41,6 +41,11 @@ export interface ServerThreshold {
   readonly value: number;
   readonly source: ThresholdSource;
 }
+
+/** How to choose a threshold for a model that the open-set table lacks. */
+const MEASURE_ADVICE =
+  'pass --threshold DISTANCE; `facelab eval identify` with the same --embedder ' +
+  'prints the open-set threshold with the fewest errors on its "best" line';
 
 /** Chooses the server's unknown threshold for a model, preferring `option` when given. */
 export function chooseServerThreshold(
@@ -50,10 +55,19 @@ export function chooseServerThreshold(
   if (option !== undefined) return { value: option, source: 'option' };
   const openSet = OPEN_SET_THRESHOLDS[model];
   if (openSet !== undefined) return { value: openSet, source: 'open-set' };
-  const { threshold } = resolveLimits(model);
+  const { limits, calibrated } = bandLimitsFor(model);
+  if (!calibrated) {
+    log.warn(
+      `model ${model} has neither an open-set threshold nor a calibration; ` +
+        `using the generic threshold ${limits.threshold}, which may not fit this model. To fix it, ` +
+        `${MEASURE_ADVICE}, and \`npx tsx scripts/calibrate.ts --embedder MANIFEST\` ` +
+        'stores its verification bands in models/calibration.json',
+    );
+    return { value: limits.threshold, source: 'generic' };
+  }
   log.warn(
-    `model ${model} has no measured open-set threshold; using its verification threshold ${threshold}, ` +
-      'which accepts more strangers (measure one with `facelab eval identify`, or pass --threshold)',
+    `model ${model} has no measured open-set threshold; using its verification threshold ${limits.threshold}, ` +
+      `which accepts more strangers. To fix it, ${MEASURE_ADVICE}`,
   );
-  return { value: threshold, source: 'calibration' };
+  return { value: limits.threshold, source: 'calibration' };
 }

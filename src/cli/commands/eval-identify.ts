@@ -15,6 +15,7 @@ import {
   addWorkersOption,
   createPipeline,
   integerAtLeast,
+  parseDecimal,
   parseThreshold,
   resolveLimits,
   type PipelineFlags,
@@ -39,7 +40,7 @@ function parseSizes(text: string): (number | 'all')[] {
   const sizes = text.split(',').map((field) => field.trim());
   return sizes.map((size) => {
     if (size === 'all') return 'all';
-    const value = Number(size);
+    const value = parseDecimal(size);
     if (!(Number.isInteger(value) && value >= 1)) {
       throw new InvalidArgumentError(
         `Expected a comma-separated list of positive integers or "all", got "${size}".`,

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 
 import { lfwFolderFromEnvironment } from '../../datasets/lfw';
 import { scoreLfwPairs } from '../../evaluation/lfw-verification';
+import { readPairs } from '../../evaluation/pairs';
 import {
   addPipelineOptions,
   addWorkersOption,
@@ -13,6 +14,7 @@ import {
   integerAtLeast,
   type PipelineFlags,
 } from '../context';
+import { lfwFoldsProblem } from '../lfw-folds';
 import { Progress } from '../progress';
 import { evalIdentifyCommand } from './eval-identify';
 
@@ -70,6 +72,12 @@ export function evalCommand(): Command {
         `error: pairs file ${pairsPath} not found; pass --pairs with an LFW pairs file such as ${join(folder!, 'pairsDevTest.txt')}`,
       );
     }
+    const problem = lfwFoldsProblem(
+      readPairs(pairsPath),
+      flags.folds,
+      flags.pairsPerKind,
+    );
+    if (problem !== undefined) lfw.error(`error: ${problem}`);
     const pipeline = await createPipeline(flags);
     try {
       let progress: Progress | undefined;

@@ -84,7 +84,7 @@ export function identifyCommand(): Command {
     .option('--json', 'print results as JSON instead of a table')
     .option(
       '--annotate <folder>',
-      'write copies of the images with boxes, landmarks and names',
+      'write JPEG copies of the images, named NAME.jpg, with boxes, landmarks and names into this folder',
     );
   addPipelineOptions(command);
   addPredictionOptions(command);
@@ -116,6 +116,11 @@ export function identifyCommand(): Command {
       process.stdout.write(
         `${flags.json ? resultsToJson(results) : formatResultsTable(results)}\n`,
       );
+      if (flags.annotate !== undefined) {
+        log.info(
+          `wrote ${annotated.size} annotated JPEG copies (NAME.jpg, whatever the input format) to ${flags.annotate}`,
+        );
+      }
       if (failures > 0) process.exitCode = 1;
     } finally {
       pipeline.dispose();

@@ -8,6 +8,7 @@ import {
   addPipelineOptions,
   defaultGalleryPath,
   integerAtLeast,
+  parseDecimal,
   parseThreshold,
   pipelineOptions,
   type PipelineFlags,
@@ -30,7 +31,7 @@ interface ServeFlags extends PipelineFlags {
 }
 
 function parsePort(value: string): number {
-  const port = Number(value);
+  const port = parseDecimal(value);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new InvalidArgumentError(
       'Expected a TCP port from 0 to 65535 (0 picks a free port).',
@@ -40,7 +41,7 @@ function parsePort(value: string): number {
 }
 
 function parseMegabytes(value: string): number {
-  const megabytes = Number(value);
+  const megabytes = parseDecimal(value);
   if (!(megabytes > 0 && megabytes <= 1024)) {
     throw new InvalidArgumentError(
       'Expected a size in megabytes above 0 and at most 1024.',
