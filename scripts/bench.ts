@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   process.stderr.write(`wrote ${markdownPath} and ${jsonPath}\n`);
 }
 
-/** Whether `parseArgs` rejected the command line, such as an unknown option. */
+/** Returns whether `parseArgs` rejected the command line, for example for an unknown option. */
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');

@@ -138,7 +138,7 @@ describe.skipIf(!folder)('npm run bench -- --quick', () => {
     // Search: exact (SIMD and JavaScript) and HNSW at each size; exact is
     // its own reference. The quick galleries are generated from 20 real
     // embeddings, so their generated entries crowd around few points and
-    // HNSW recall drops with size; it must still find the exact answer in
+    // HNSW recall drops with size. It must still find the exact result in
     // the smallest gallery.
     const sizes = result.plan.searchSizes;
     expect(result.search).toHaveLength(3 * sizes.length);

@@ -95,15 +95,15 @@ async function runArithmetic(threads: number, steps: number): Promise<number> {
  */
 export async function measureCoreScaling(steps: number): Promise<CoreScaling> {
   await runArithmetic(1, steps);
-  const one: number[] = [];
-  const two: number[] = [];
+  const oneThread: number[] = [];
+  const twoThreads: number[] = [];
   for (let round = 0; round < 3; round++) {
-    one.push(await runArithmetic(1, steps));
-    two.push(await runArithmetic(2, steps));
+    oneThread.push(await runArithmetic(1, steps));
+    twoThreads.push(await runArithmetic(2, steps));
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
-  const oneThreadSeconds = median(one);
-  const twoThreadsSeconds = median(two);
+  const oneThreadSeconds = median(oneThread);
+  const twoThreadsSeconds = median(twoThreads);
   return {
     oneThreadSeconds,
     twoThreadsSeconds,

@@ -30,6 +30,7 @@ export function lfwFoldsProblem(
   const mismatched = file.pairs.filter((pair) => !pair.same);
   const limit = pairsPerKind ?? Infinity;
   const available = Math.min(matched.length, mismatched.length, limit);
+
   if (folds !== undefined) {
     if (folds <= available) return undefined;
     const fix =
@@ -40,6 +41,7 @@ export function lfwFoldsProblem(
       `${fix}--pairs-per-kind ${folds} or more`
     );
   }
+
   if (file.folds < 2 || pairsPerKind === undefined) return undefined;
   const chosenFolds = new Set(
     [...matched.slice(0, limit), ...mismatched.slice(0, limit)].map(
@@ -47,6 +49,7 @@ export function lfwFoldsProblem(
     ),
   );
   if (chosenFolds.size >= 2) return undefined;
+
   const needed = Math.max(
     pairsToReachSecondFold(matched) ?? Infinity,
     pairsToReachSecondFold(mismatched) ?? Infinity,

@@ -34,7 +34,7 @@ export interface EmbedderModelSpec {
    */
   readonly mean: readonly [number, number, number];
   readonly std: readonly [number, number, number];
-  /** Name of the output that holds the embedding; when absent, the output of length `dimension`. */
+  /** Name of the output that contains the embedding. When absent, the embedder uses the output of length `dimension`. */
   readonly output?: string;
   /** Length of the embedding. */
   readonly dimension: number;

@@ -1,9 +1,9 @@
 /**
  * Rows of equal-length float32 vectors in one contiguous block of
  * WebAssembly memory, with a dot-product scan written in WebAssembly's
- * 128-bit SIMD instructions. The scan multiplies four floats at a time; on
- * 100,000 rows of 128 values it runs several times faster than the same loop
- * in JavaScript (`npm run bench` measures both).
+ * 128-bit SIMD instructions. The scan multiplies four floats at a time, so
+ * on 100,000 rows of 128 values it runs several times faster than the same
+ * loop in JavaScript. `npm run bench` measures both.
  *
  * The module is assembled here from its instructions, so no binary file or
  * compiler is needed. Where WebAssembly SIMD is missing, or the dimension is
